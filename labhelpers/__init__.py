@@ -1,0 +1,35 @@
+"""labhelpers: the small helper package of WGAN Lab.
+
+One module per concern, each introduced by the notebook that first needs it:
+
+* ``settings``    - the seed and quick mode, in one place
+* ``data``        - MNIST in [-1, 1], offline-friendly
+* ``models``      - generator, WGAN critic, WGAN-GP critic, GAN discriminator
+* ``losses``      - Wasserstein loss and gradient penalty
+* ``training``    - WGAN, WGAN-GP and GAN as ``keras.Model`` subclasses
+* ``callbacks``   - history, grids, checkpoints, progress
+* ``checkpoints`` - saving and loading generators and training state
+* ``experiment``  - ``train()``: a whole run, for notebooks and the CLI
+* ``plotting``    - grids, loss curves, animations
+
+Importing the package registers its custom Keras objects, so generators it
+saved load with ``keras.models.load_model``.
+"""
+
+from . import models  # noqa: F401  (registers ClipConstraint for .keras loading)
+from .checkpoints import NotAGeneratorError, load_generator
+from .data import MnistDataError, load_mnist
+from .experiment import build_trainer, train
+from .settings import describe_mode, quick_mode, set_seed
+
+__all__ = [
+    "MnistDataError",
+    "NotAGeneratorError",
+    "build_trainer",
+    "describe_mode",
+    "load_generator",
+    "load_mnist",
+    "quick_mode",
+    "set_seed",
+    "train",
+]

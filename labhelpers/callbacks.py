@@ -1,0 +1,222 @@
+"""Keras callbacks that record, save and show a training run.
+
+``fit`` calls them at the end of every iteration (``on_train_batch_end``)
+and every epoch (``on_epoch_end``); they run in the order given, and
+:func:`labhelpers.experiment.train` gives them in this order:
+
+1. :class:`LossHistory` - keeps every iteration's losses, writes
+   ``history.csv`` each epoch, and stops training on a non-finite loss;
+2. :class:`SampleGrid` - a 10x10 grid of samples per epoch (PNG);
+3. :class:`GeneratorCheckpoint` - the generator per epoch (``.keras``);
+4. :class:`ResumeCheckpoint` - the full training state per epoch;
+5. a progress display (:class:`TerminalProgress` or :class:`NotebookProgress`).
+
+Nothing is saved from a run whose losses went non-finite, so the last good
+files stay on disk.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import os
+import sys
+import time
+from pathlib import Path
+
+import keras
+import numpy as np
+
+from .checkpoints import atomic_save_model, save_training_state
+from .plotting import save_image_grid
+
+HISTORY_FILE = "history.csv"
+
+
+class TrainingDiverged(RuntimeError):
+    """A loss became NaN or infinite; the message names the iteration and likely causes."""
+
+
+def read_history(path: str | os.PathLike) -> dict[str, np.ndarray]:
+    """Read a ``history.csv`` into ``{column: array}`` (empty dict if there is no file)."""
+    path = Path(path)
+    if not path.is_file():
+        return {}
+    with open(path, newline="") as f:
+        rows = list(csv.DictReader(f))
+    if not rows:
+        return {}
+    return {key: np.array([float(r[key]) for r in rows]) for key in rows[0]}
+
+
+def write_history(rows: list[dict], path: str | os.PathLike) -> None:
+    """Write rows of losses to CSV atomically (temporary file, then rename)."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.stem}.tmp.csv")
+    with open(tmp, "w", newline="") as f:
+        if rows:
+            writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
+    os.replace(tmp, path)
+
+
+class LossHistory(keras.callbacks.Callback):
+    """Record every iteration's losses; save them as CSV; stop on NaN/inf.
+
+    ``rows`` holds one dict per iteration (``iteration``, ``epoch`` and the
+    losses). When resuming, pass the rows already on disk so the history
+    continues without a gap or a duplicate.
+    """
+
+    def __init__(self, out_dir: str | os.PathLike, rows: list[dict] | None = None):
+        super().__init__()
+        self.path = Path(out_dir) / HISTORY_FILE
+        self.rows = list(rows or [])
+        self.diverged: str | None = None
+
+    def on_train_batch_end(self, batch, logs=None):
+        values = {k: float(v) for k, v in (logs or {}).items()}
+        iteration = self.model.iteration
+        self.rows.append({"iteration": iteration, "epoch": self.epoch + 1, **values})
+        bad = [k for k, v in values.items() if not math.isfinite(v)]
+        if bad and self.diverged is None:
+            self.diverged = (
+                f"Training stopped at iteration {iteration}: the loss {', '.join(bad)} became "
+                f"{values[bad[0]]}. Likely causes: a learning rate too high for this method (e.g. "
+                "Adam with weight clipping), a clip value or gradient-penalty weight changed to an "
+                "extreme, or images not scaled to [-1, 1]. The files of the last good epoch are "
+                "kept; lower the learning rate and train again with resume=False."
+            )
+            self.model.stop_training = True
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epoch = epoch
+
+    def on_epoch_end(self, epoch, logs=None):
+        if self.diverged is None:
+            write_history(self.rows, self.path)
+
+    def as_arrays(self) -> dict[str, np.ndarray]:
+        """The history so far as ``{column: array}``, like :func:`read_history`."""
+        if not self.rows:
+            return {}
+        return {k: np.array([r.get(k, np.nan) for r in self.rows]) for k in self.rows[-1]}
+
+
+class _EpochSaver(keras.callbacks.Callback):
+    """Base for callbacks that save at epoch end, unless the losses diverged."""
+
+    def __init__(self, out_dir: str | os.PathLike, history: LossHistory):
+        super().__init__()
+        self.out_dir = Path(out_dir)
+        self.history = history
+
+    def on_epoch_end(self, epoch, logs=None):
+        if self.history.diverged is None:
+            self.save(epoch + 1)
+
+    def save(self, epoch: int) -> None:
+        raise NotImplementedError
+
+
+class SampleGrid(_EpochSaver):
+    """Save a 10x10 grid of samples as ``grid_epoch_NNN.png`` after every epoch.
+
+    The latent points are fixed at the start, so the grids of successive
+    epochs show the *same* 100 latent points and can be compared directly.
+    """
+
+    def __init__(self, out_dir, history: LossHistory, latent_dim: int, method: str, seed: int = 0):
+        super().__init__(out_dir, history)
+        self.z = np.random.default_rng(seed).standard_normal((100, latent_dim)).astype("float32")
+        self.method = method
+        self.latest: Path | None = None
+
+    def save(self, epoch: int) -> None:
+        images = self.model.generator(self.z, training=False).numpy()
+        title = f"{self.method.upper()} samples after epoch {epoch} (iteration {self.model.iteration})"
+        self.latest = save_image_grid(images, self.out_dir / f"grid_epoch_{epoch:03d}.png", title)
+
+
+class GeneratorCheckpoint(_EpochSaver):
+    """Save the generator as ``generator_epoch_NNN.keras`` after every epoch."""
+
+    def save(self, epoch: int) -> None:
+        atomic_save_model(self.model.generator, self.out_dir / f"generator_epoch_{epoch:03d}.keras")
+
+
+class ResumeCheckpoint(_EpochSaver):
+    """Save the full training state (``training_state.npz``) after every epoch."""
+
+    def __init__(self, out_dir, history: LossHistory, config: dict):
+        super().__init__(out_dir, history)
+        self.config = config
+
+    def save(self, epoch: int) -> None:
+        save_training_state(self.model, self.out_dir, epoch, self.config)
+
+
+def _loss_text(logs: dict) -> str:
+    return "  ".join(f"{k}={float(v):+.3f}" for k, v in logs.items())
+
+
+class TerminalProgress(keras.callbacks.Callback):
+    """A one-line progress bar on stderr: iterations, it/s, time left, current losses."""
+
+    def __init__(self, total: int, start: int = 0, every: int = 5, stream=None):
+        super().__init__()
+        self.total, self.start, self.every = total, start, every
+        self.stream = stream or sys.stderr
+
+    def on_train_begin(self, logs=None):
+        self.t0 = time.perf_counter()
+
+    def on_train_batch_end(self, batch, logs=None):
+        done = self.model.iteration
+        if done % self.every and done != self.total:
+            return
+        rate = (done - self.start) / max(time.perf_counter() - self.t0, 1e-9)
+        left = (self.total - done) / rate if rate > 0 else float("nan")
+        filled = int(30 * done / self.total)
+        bar = "#" * filled + "." * (30 - filled)
+        self.stream.write(f"\r[{bar}] {done}/{self.total} it  {rate:.2f} it/s  ~{left:.0f}s left  "
+                          f"{_loss_text(logs or {})}")
+        self.stream.flush()
+
+    def on_train_end(self, logs=None):
+        self.stream.write("\n")
+        self.stream.flush()
+
+
+class NotebookProgress(keras.callbacks.Callback):
+    """A live display for notebooks: a progress bar, the current losses and the
+    latest sample grid, all updating in place (ipywidgets) instead of
+    thousands of printed lines."""
+
+    def __init__(self, total: int, start: int = 0, grid: SampleGrid | None = None, every: int = 5):
+        super().__init__()
+        import ipywidgets as widgets
+        from IPython.display import display
+
+        self.total, self.start, self.every, self.grid = total, start, every, grid
+        self.bar = widgets.IntProgress(value=start, min=0, max=total, description="iterations")
+        self.label = widgets.HTML()
+        self.image = widgets.Image(format="png", width=420)
+        self.box = widgets.VBox([widgets.HBox([self.bar, self.label]), self.image])
+        display(self.box)
+
+    def on_train_begin(self, logs=None):
+        self.t0 = time.perf_counter()
+
+    def on_train_batch_end(self, batch, logs=None):
+        done = self.model.iteration
+        if done % self.every and done != self.total:
+            return
+        rate = (done - self.start) / max(time.perf_counter() - self.t0, 1e-9)
+        self.bar.value = min(done, self.total)
+        self.label.value = f"{done}/{self.total} &nbsp; {rate:.2f} it/s &nbsp; <code>{_loss_text(logs or {})}</code>"
+
+    def on_epoch_end(self, epoch, logs=None):
+        if self.grid is not None and self.grid.latest is not None:
+            self.image.value = self.grid.latest.read_bytes()

@@ -1,0 +1,242 @@
+"""One function that runs a whole training session: :func:`train`.
+
+Notebooks and the command line (``python -m labhelpers.train``) both call
+it, so a run started from either writes the same files into ``out_dir``:
+
+==========================  ==================================================
+``generator.keras``         the final generator (load it in notebook 02)
+``generator_epoch_NNN.keras``  the generator after each epoch
+``grid_epoch_NNN.png``      10x10 samples after each epoch
+``history.csv``             every iteration's losses
+``losses.png``              the loss plot at the end
+``training_state.npz``      what ``resume`` needs to carry on
+==========================  ==================================================
+
+Running :func:`train` again on the same ``out_dir`` resumes from the last
+completed epoch (weights, optimizers, iteration count and history), unless
+``resume=False`` asks for a fresh start.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from . import callbacks as cb
+from .checkpoints import STATE_FILE, atomic_save_model, read_state_meta, restore_training_state
+from .data import check_digit, load_mnist
+from .models import LATENT_DIM, build_critic, build_discriminator, build_generator, build_gp_critic
+from .plotting import plot_losses
+from .settings import set_seed
+from .training import GAN, WGAN, WGANGP, AdversarialTrainer
+
+METHODS = {
+    "wgan": (WGAN, build_critic),
+    "wgan-gp": (WGANGP, build_gp_critic),
+    "gan": (GAN, build_discriminator),
+}
+REFERENCE_ITERATIONS = 970
+REFERENCE_STEPS_PER_EPOCH = 97
+
+
+def build_trainer(method: str = "wgan", latent_dim: int = LATENT_DIM, **kwargs) -> AdversarialTrainer:
+    """A compiled trainer for ``method`` ('wgan', 'wgan-gp' or 'gan') with fresh networks."""
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {', '.join(METHODS)}; got {method!r}.")
+    trainer_class, build_judge = METHODS[method]
+    trainer = trainer_class(build_generator(latent_dim), build_judge(), **kwargs)
+    trainer.compile()
+    return trainer
+
+
+def make_dataset(images: np.ndarray, half_batch: int, n_critic: int, seed: int) -> tf.data.Dataset:
+    """Endless shuffled real images, ``n_critic`` half batches per element (one iteration).
+
+    tf.data shuffles and batches in C++ threads while the previous iteration
+    trains, so feeding the data costs the training loop almost nothing.
+    """
+    per_iteration = half_batch * n_critic
+    if len(images) < half_batch:
+        raise ValueError(f"Only {len(images)} training images; a half batch needs {half_batch}.")
+    return (
+        tf.data.Dataset.from_tensor_slices(images)
+        .shuffle(len(images), seed=seed, reshuffle_each_iteration=True)
+        .repeat()
+        .batch(per_iteration, drop_remainder=True)
+        .prefetch(tf.data.AUTOTUNE)
+    )
+
+
+@dataclass
+class TrainResult:
+    """What :func:`train` returns: the trained trainer, its history and its files."""
+
+    trainer: AdversarialTrainer
+    out_dir: Path
+    history: dict[str, np.ndarray]
+    iterations: int
+    wall_seconds: float
+    iterations_per_second: float
+    grids: list[Path] = field(default_factory=list)
+
+    @property
+    def generator(self) -> keras.Model:
+        return self.trainer.generator
+
+
+def _in_notebook() -> bool:
+    try:
+        from IPython import get_ipython
+
+        return get_ipython() is not None and "IPKernelApp" in get_ipython().config
+    except ImportError:
+        return False
+
+
+def train(
+    method: str = "wgan",
+    out_dir: str | os.PathLike = "runs/wgan",
+    digit: int | str | None = 7,
+    iterations: int = REFERENCE_ITERATIONS,
+    batch_size: int = 64,
+    steps_per_epoch: int = REFERENCE_STEPS_PER_EPOCH,
+    seed: int = 1,
+    resume: bool = True,
+    images: np.ndarray | None = None,
+    progress: str = "auto",
+    extra_callbacks: list | None = None,
+    **trainer_kwargs,
+) -> TrainResult:
+    """Train ``method`` on MNIST and save everything into ``out_dir``.
+
+    Args:
+        method: 'wgan' (clipping), 'wgan-gp' or 'gan'.
+        out_dir: folder for the generator, grids, history and checkpoints.
+        digit: train on one digit (default 7) or on 'all'.
+        iterations: generator updates in total (970 = the reference lab).
+        batch_size: real + fake images per critic update (half each), and
+            fakes per generator update.
+        steps_per_epoch: iterations between grids/checkpoints (97 as in the reference).
+        seed: seeds everything (see :func:`labhelpers.settings.set_seed`).
+        resume: carry on from ``out_dir/training_state.npz`` if it exists.
+        images: train on these images instead of loading MNIST.
+        progress: 'notebook', 'terminal', 'none' or 'auto'.
+        extra_callbacks: more Keras callbacks to run after the course's own.
+        trainer_kwargs: passed to the trainer (e.g. ``n_critic``, ``gp_weight``).
+
+    Raises:
+        TrainingDiverged: a loss became non-finite (the last good epoch is kept).
+    """
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {', '.join(METHODS)}; got {method!r}.")
+    for name, value in (("iterations", iterations), ("batch_size", batch_size),
+                        ("steps_per_epoch", steps_per_epoch)):
+        if int(value) < 1:
+            raise ValueError(f"{name} must be a positive whole number, got {value}.")
+    if batch_size % 2:
+        raise ValueError(f"batch_size must be even (half real, half fake per critic update), got {batch_size}.")
+    out_dir = Path(out_dir)
+    config = {"method": method, "digit": check_digit(digit), "batch_size": int(batch_size),
+              "steps_per_epoch": int(steps_per_epoch), "seed": int(seed), **trainer_kwargs}
+
+    meta = read_state_meta(out_dir) if resume else None
+    if meta is not None and {k: meta.get(k) for k in config} != config:
+        raise ValueError(
+            f"{out_dir} holds a run with other settings ({ {k: meta.get(k) for k in config} }). "
+            "Use another out_dir, or resume=False to start this one afresh."
+        )
+    if meta is None and out_dir.exists():
+        _clear_run(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+
+    set_seed(seed)
+    if images is None:
+        images = load_mnist(digit)
+    trainer = build_trainer(method, **trainer_kwargs)
+    rows: list[dict] = []
+    if meta is not None:
+        restore_training_state(trainer, out_dir)
+        start_epoch = meta["epoch"]
+        set_seed(seed + start_epoch)  # fresh random numbers for the resumed epochs
+        rows = [r for r in _rows(cb.read_history(out_dir / cb.HISTORY_FILE))
+                if r["iteration"] <= trainer.iteration]
+    else:
+        start_epoch = 0
+    start = trainer.iteration
+
+    history = cb.LossHistory(out_dir, rows)
+    grid = cb.SampleGrid(out_dir, history, trainer.latent_dim, method, seed=seed)
+    callbacks = [history, grid, cb.GeneratorCheckpoint(out_dir, history),
+                 cb.ResumeCheckpoint(out_dir, history, config), _StopAt(iterations)]
+    mode = progress if progress != "auto" else ("notebook" if _in_notebook() else "terminal")
+    if mode == "notebook":
+        callbacks.append(cb.NotebookProgress(iterations, start, grid))
+    elif mode == "terminal":
+        callbacks.append(cb.TerminalProgress(iterations, start))
+    callbacks += extra_callbacks or []
+
+    epochs = math.ceil(iterations / steps_per_epoch)
+    t0 = time.perf_counter()
+    if start < iterations:
+        dataset = make_dataset(images, batch_size // 2, trainer.n_critic, seed + start_epoch)
+        trainer.fit(dataset, epochs=epochs, initial_epoch=start_epoch,
+                    steps_per_epoch=steps_per_epoch, callbacks=callbacks, verbose=0,
+                    shuffle=False)  # the dataset shuffles itself
+    wall = time.perf_counter() - t0
+    if history.diverged:
+        raise cb.TrainingDiverged(history.diverged)
+
+    atomic_save_model(trainer.generator, out_dir / "generator.keras")
+    done = trainer.iteration
+    arrays = history.as_arrays()
+    if arrays:
+        fig = plot_losses(arrays, f"{method.upper()} losses over {done} iterations",
+                          out_dir / "losses.png")
+        import matplotlib.pyplot as plt
+
+        plt.close(fig)
+    return TrainResult(trainer, out_dir, arrays, done, wall,
+                       (done - start) / wall if wall > 0 and done > start else float("nan"),
+                       sorted(out_dir.glob("grid_epoch_*.png")))
+
+
+class _StopAt(keras.callbacks.Callback):
+    """Stop ``fit`` once the trainer has made ``iterations`` generator updates
+    (the last epoch may be shorter than ``steps_per_epoch``)."""
+
+    def __init__(self, iterations: int):
+        super().__init__()
+        self.iterations = iterations
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self.model.iteration >= self.iterations:
+            self.model.stop_training = True
+
+
+def _rows(history: dict[str, np.ndarray]) -> list[dict]:
+    """``{column: array}`` back into one dict per iteration."""
+    if not history:
+        return []
+    n = len(history["iteration"])
+    return [{k: (int(v[i]) if k in ("iteration", "epoch") else float(v[i])) for k, v in history.items()}
+            for i in range(n)]
+
+
+def _clear_run(out_dir: Path) -> None:
+    """Remove the files of an earlier run in ``out_dir`` (only files this module writes)."""
+    patterns = ["generator.keras", "generator_epoch_*.keras", "grid_epoch_*.png",
+                cb.HISTORY_FILE, "losses.png", STATE_FILE]
+    for pattern in patterns:
+        for path in out_dir.glob(pattern):
+            if path.is_dir():
+                shutil.rmtree(path)
+            else:
+                path.unlink()

@@ -1,0 +1,49 @@
+"""The losses of the course, in one sign convention.
+
+Convention (the reference lab's): **real = -1, fake = +1**, and
+``wasserstein_loss(labels, scores) = mean(labels * scores)``.
+
+* Critic loss on real images:  ``mean(-1 * D(real)) = -mean D(real)``
+* Critic loss on fake images:  ``mean(+1 * D(fake)) = +mean D(fake)``
+* The critic minimises their sum, ``mean D(fake) - mean D(real)``, which
+  pushes real scores up and fake scores down. Minus that sum is the critic's
+  estimate of the Wasserstein distance: ``W ~ mean D(real) - mean D(fake)``.
+* Generator loss: ``mean(-1 * D(G(z)))`` - the generator wants its fakes to
+  be scored like real images.
+
+The mirror convention (real = +1, fake = -1) flips every sign and is just as
+correct. The labels never are targets: a perfect critic does not output -1
+and +1, the label only says in which direction to push the score.
+"""
+
+from __future__ import annotations
+
+import tensorflow as tf
+
+REAL_LABEL = -1.0
+FAKE_LABEL = 1.0
+
+
+def wasserstein_loss(labels, scores) -> tf.Tensor:
+    """``mean(labels * scores)``: the +-1 label trick for a Keras-style loss."""
+    labels = tf.cast(labels, scores.dtype)
+    return tf.reduce_mean(labels * scores)
+
+
+def gradient_penalty(critic, real: tf.Tensor, fake: tf.Tensor, eps: float = 1e-12) -> tf.Tensor:
+    """WGAN-GP penalty ``mean((||grad D(x_hat)||_2 - 1)^2)`` at random interpolates.
+
+    ``x_hat = a * real + (1 - a) * fake`` with one ``a ~ U[0, 1]`` per example
+    (not per pixel, not normal: both are reported bugs of public code). The
+    small ``eps`` inside the square root keeps the gradient finite when a
+    gradient is exactly zero (sqrt'(0) is infinite).
+    """
+    batch = tf.shape(real)[0]
+    alpha = tf.random.uniform([batch, 1, 1, 1], 0.0, 1.0, dtype=real.dtype)
+    x_hat = alpha * real + (1.0 - alpha) * fake
+    with tf.GradientTape() as tape:
+        tape.watch(x_hat)
+        scores = critic(x_hat, training=True)
+    grads = tape.gradient(scores, x_hat)
+    norms = tf.sqrt(tf.reduce_sum(tf.square(grads), axis=[1, 2, 3]) + eps)
+    return tf.reduce_mean(tf.square(norms - 1.0))

@@ -1,0 +1,113 @@
+"""Pictures: sample grids, loss curves and the training animation.
+
+Every figure has a title and labelled axes. Digits are drawn in reversed
+greyscale (black ink on white paper), as in the reference lab. Files are
+written atomically (to a temporary name, then renamed), so an interrupted
+run never leaves half a PNG behind.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Mapping, Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+
+def atomic_savefig(fig: plt.Figure, path: str | os.PathLike, **kwargs) -> Path:
+    """Save a figure to ``path`` via a temporary file and a rename."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.stem}.tmp{path.suffix}")
+    fig.savefig(tmp, **kwargs)
+    os.replace(tmp, path)
+    return path
+
+
+def image_grid(
+    images: np.ndarray,
+    title: str,
+    cols: int | None = None,
+    size: float = 0.6,
+) -> plt.Figure:
+    """A figure with ``images`` (N, 28, 28, 1) in [-1, 1] on a square-ish grid."""
+    images = np.asarray(images)
+    n = len(images)
+    cols = cols or int(np.ceil(np.sqrt(n)))
+    rows = int(np.ceil(n / cols))
+    fig, axes = plt.subplots(rows, cols, figsize=(cols * size, rows * size + 0.5), squeeze=False)
+    for i, ax in enumerate(axes.flat):
+        ax.axis("off")
+        if i < n:
+            ax.imshow(images[i, :, :, 0], cmap="gray_r", vmin=-1, vmax=1)
+    fig.suptitle(title)
+    fig.tight_layout(pad=0.2)
+    return fig
+
+
+def save_image_grid(images: np.ndarray, path: str | os.PathLike, title: str, cols: int = 10) -> Path:
+    """Draw :func:`image_grid` into a PNG file and close the figure."""
+    fig = image_grid(images, title, cols=cols)
+    try:
+        return atomic_savefig(fig, path, dpi=80)
+    finally:
+        plt.close(fig)
+
+
+LOSS_LABELS = {
+    "critic_real": "critic loss on real",
+    "critic_fake": "critic loss on fake",
+    "generator": "generator loss",
+}
+
+
+def plot_losses(
+    history: Mapping[str, Sequence[float]],
+    title: str,
+    path: str | os.PathLike | None = None,
+    ax: plt.Axes | None = None,
+) -> plt.Figure:
+    """Line plot of the per-iteration losses (``critic_real``, ``critic_fake``, ``generator``)."""
+    fig = ax.figure if ax is not None else plt.figure(figsize=(8, 4)).gca().figure
+    ax = ax or fig.axes[0]
+    iterations = history["iteration"]
+    for key, label in LOSS_LABELS.items():
+        if key in history:
+            ax.plot(iterations, history[key], label=label, linewidth=1)
+    ax.set_xlabel("iteration (one generator update)")
+    ax.set_ylabel("loss")
+    ax.set_title(title)
+    ax.grid(alpha=0.3)
+    ax.legend()
+    if path is not None:
+        atomic_savefig(fig, path, dpi=100)
+    return fig
+
+
+def make_animation(frames: Sequence[str | os.PathLike], path: str | os.PathLike, fps: float = 2) -> Path:
+    """Write the PNGs in ``frames`` (e.g. the per-epoch grids) into an animated GIF.
+
+    Uses matplotlib's PillowWriter: no extra dependency, and no deprecation
+    warnings in the notebook output (unlike ``imageio.imread``).
+    """
+    from matplotlib.animation import FuncAnimation, PillowWriter
+
+    if not frames:
+        raise ValueError("make_animation needs at least one frame (no grid PNGs found).")
+    pictures = [plt.imread(str(f)) for f in frames]
+    fig = plt.figure(figsize=(pictures[0].shape[1] / 80, pictures[0].shape[0] / 80), dpi=80)
+    ax = fig.add_axes([0, 0, 1, 1])
+    ax.axis("off")
+    shown = ax.imshow(pictures[0])
+    animation = FuncAnimation(fig, lambda i: [shown.set_data(pictures[i])], frames=len(pictures))
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.stem}.tmp{path.suffix}")
+    try:
+        animation.save(tmp, writer=PillowWriter(fps=fps))
+    finally:
+        plt.close(fig)
+    os.replace(tmp, path)
+    return path

@@ -1,0 +1,219 @@
+"""The three training algorithms as ``keras.Model`` subclasses with a ``train_step``.
+
+All three have one shape (:class:`AdversarialTrainer`), so that ``fit``,
+callbacks, checkpoints and the comparison in notebook 04 treat them alike.
+
+One **iteration** = ``n_critic`` critic updates, each on a fresh real batch
+and a fresh fake batch, then one generator update (Algorithm 1 of the WGAN
+paper). ``fit`` calls ``train_step`` once per iteration, so ``fit``'s "step"
+is one iteration; an *epoch* is a reporting period of ``steps_per_epoch``
+iterations (97 by default: the reference lab's epoch, 6,265 sevens / 64).
+
+Batches, as in the reference lab: with ``batch_size = 64`` every critic update
+sees a half batch of 32 real and 32 fake images, and every generator update
+64 fakes. The data pipeline therefore hands ``train_step`` ``n_critic`` half
+batches of real images at once (shape ``(n_critic * 32, 28, 28, 1)``), and
+the step splits them, so each critic update sees new real digits.
+
+Why subclass ``keras.Model`` instead of the Keras 2 "freeze the critic and
+compile a composite model" recipe: in Keras 3 the trainable weights are fixed
+when the train function is traced, so ``critic.trainable = False`` leaves the
+critic frozen everywhere and it silently stops learning. Here each update
+names the exact variables it changes (``critic.trainable_variables`` or
+``generator.trainable_variables``) and never toggles ``trainable``.
+"""
+
+from __future__ import annotations
+
+import keras
+import tensorflow as tf
+
+from .losses import FAKE_LABEL, REAL_LABEL, gradient_penalty, wasserstein_loss
+
+
+class AdversarialTrainer(keras.Model):
+    """A generator, a critic (or discriminator) and the update rule between them.
+
+    Subclasses define :meth:`critic_losses` and :meth:`generator_loss`; the
+    loop itself lives here, in :meth:`train_step`. Every iteration returns
+    ``critic_real``, ``critic_fake`` (each averaged over the ``n_critic``
+    updates) and ``generator``, the losses the lesson plots.
+    """
+
+    method = "base"
+    n_critic_default = 5
+
+    def __init__(
+        self,
+        generator: keras.Model,
+        critic: keras.Model,
+        n_critic: int | None = None,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        self.generator = generator
+        self.critic = critic
+        self.latent_dim = int(generator.input_shape[-1])
+        self.n_critic = int(n_critic or self.n_critic_default)
+        if self.n_critic < 1:
+            raise ValueError(f"n_critic must be at least 1, got {self.n_critic}.")
+
+    # -- set-up -----------------------------------------------------------------
+    def compile(self, critic_optimizer=None, generator_optimizer=None, **kwargs):
+        """Attach one optimizer per network (the defaults are the method's published ones)."""
+        super().compile(**kwargs)
+        self.critic_optimizer = critic_optimizer or self.default_critic_optimizer()
+        self.generator_optimizer = generator_optimizer or self.default_generator_optimizer()
+
+    def call(self, z, training=False):
+        """Calling the trainer generates images from latent points."""
+        return self.generator(z, training=training)
+
+    @property
+    def iteration(self) -> int:
+        """How many iterations (generator updates) have been made so far."""
+        return int(self.generator_optimizer.iterations.numpy())
+
+    # -- the loop ---------------------------------------------------------------
+    def train_step(self, real_images):
+        """One iteration: ``n_critic`` critic updates, then one generator update."""
+        real_batches = tf.split(real_images, self.n_critic)  # a fresh real batch per update
+        half_batch = tf.shape(real_batches[0])[0]
+
+        real_losses, fake_losses, extras = [], [], []
+        for real in real_batches:  # unrolled by tf.function: no Python in the hot loop
+            z = tf.random.normal([half_batch, self.latent_dim])
+            fake = self.generator(z, training=True)
+            with tf.GradientTape() as tape:
+                real_loss, fake_loss, extra = self.critic_losses(real, fake)
+                loss = real_loss + fake_loss + extra
+            grads = tape.gradient(loss, self.critic.trainable_variables)
+            # Any weight clipping happens here too: Keras applies each variable's
+            # constraint right after the optimizer has updated it.
+            self.critic_optimizer.apply_gradients(zip(grads, self.critic.trainable_variables))
+            real_losses.append(real_loss)
+            fake_losses.append(fake_loss)
+            extras.append(extra)
+
+        z = tf.random.normal([2 * half_batch, self.latent_dim])
+        with tf.GradientTape() as tape:
+            fake = self.generator(z, training=True)
+            gen_loss = self.generator_loss(self.critic(fake, training=True))
+        grads = tape.gradient(gen_loss, self.generator.trainable_variables)
+        self.generator_optimizer.apply_gradients(zip(grads, self.generator.trainable_variables))
+
+        logs = {
+            "critic_real": tf.reduce_mean(real_losses),
+            "critic_fake": tf.reduce_mean(fake_losses),
+            "generator": gen_loss,
+        }
+        logs.update(self.extra_logs(tf.reduce_mean(extras)))
+        return logs
+
+    # -- what differs between the methods ---------------------------------------
+    def critic_losses(self, real, fake):
+        """Return ``(loss on real, loss on fake, extra term)`` for one critic update."""
+        raise NotImplementedError
+
+    def generator_loss(self, fake_scores):
+        """The generator's loss from the critic's scores of its fakes."""
+        raise NotImplementedError
+
+    def extra_logs(self, extra) -> dict:
+        """Extra per-iteration values to log (the gradient penalty, for WGAN-GP)."""
+        return {}
+
+    def default_critic_optimizer(self):
+        raise NotImplementedError
+
+    def default_generator_optimizer(self):
+        raise NotImplementedError
+
+
+class WGAN(AdversarialTrainer):
+    """WGAN with weight clipping (Arjovsky et al., 2017), as in the reference lab.
+
+    Losses with labels real = -1, fake = +1 and ``mean(label * score)``; the
+    clipping is the critic's ``ClipConstraint``; RMSprop with learning rate
+    5e-5 for both networks, because the paper found momentum (Adam) unstable
+    with clipping.
+    """
+
+    method = "wgan"
+
+    def critic_losses(self, real, fake):
+        real_loss = wasserstein_loss(REAL_LABEL, self.critic(real, training=True))
+        fake_loss = wasserstein_loss(FAKE_LABEL, self.critic(fake, training=True))
+        return real_loss, fake_loss, 0.0
+
+    def generator_loss(self, fake_scores):
+        # The generator wants its fakes scored as real: label -1.
+        return wasserstein_loss(REAL_LABEL, fake_scores)
+
+    def default_critic_optimizer(self):
+        return keras.optimizers.RMSprop(learning_rate=5e-5)
+
+    default_generator_optimizer = default_critic_optimizer
+
+
+class WGANGP(WGAN):
+    """WGAN-GP (Gulrajani et al., 2017): the Wasserstein loss plus a gradient penalty.
+
+    Critic loss = ``mean D(fake) - mean D(real) + gp_weight * penalty``, where
+    the penalty pushes the critic's gradient norm towards 1 at random points
+    between real and fake images. Use a critic without clipping or BatchNorm
+    (``build_gp_critic``). Adam, learning rate 1e-4, beta = (0.5, 0.9): the
+    settings of the paper's MNIST code.
+    """
+
+    method = "wgan-gp"
+
+    def __init__(self, generator, critic, n_critic=None, gp_weight: float = 10.0, **kwargs):
+        super().__init__(generator, critic, n_critic=n_critic, **kwargs)
+        self.gp_weight = float(gp_weight)
+
+    def critic_losses(self, real, fake):
+        real_loss, fake_loss, _ = super().critic_losses(real, fake)
+        penalty = gradient_penalty(self.critic, real, fake)
+        return real_loss, fake_loss, self.gp_weight * penalty
+
+    def extra_logs(self, extra) -> dict:
+        return {"gp": extra / self.gp_weight}
+
+    def default_critic_optimizer(self):
+        return keras.optimizers.Adam(learning_rate=1e-4, beta_1=0.5, beta_2=0.9)
+
+    default_generator_optimizer = default_critic_optimizer
+
+
+class GAN(AdversarialTrainer):
+    """The standard GAN (DCGAN-style): a sigmoid discriminator and binary cross-entropy.
+
+    The "critic" here is a discriminator that outputs the probability that an
+    image is real. Its losses: ``BCE(D(real), 1)`` and ``BCE(D(fake), 0)``; the
+    generator uses the non-saturating loss ``BCE(D(G(z)), 1)``. One
+    discriminator update per generator update (``n_critic = 1``), Adam 2e-4,
+    beta_1 = 0.5, as in the DCGAN paper.
+    """
+
+    method = "gan"
+    n_critic_default = 1
+
+    def __init__(self, generator, critic, n_critic=None, **kwargs):
+        super().__init__(generator, critic, n_critic=n_critic, **kwargs)
+        self.bce = keras.losses.BinaryCrossentropy()
+
+    def critic_losses(self, real, fake):
+        p_real = self.critic(real, training=True)
+        p_fake = self.critic(fake, training=True)
+        real_loss = self.bce(tf.ones_like(p_real), p_real)
+        fake_loss = self.bce(tf.zeros_like(p_fake), p_fake)
+        return real_loss, fake_loss, 0.0
+
+    def generator_loss(self, fake_scores):
+        return self.bce(tf.ones_like(fake_scores), fake_scores)
+
+    def default_critic_optimizer(self):
+        return keras.optimizers.Adam(learning_rate=2e-4, beta_1=0.5)
+
+    default_generator_optimizer = default_critic_optimizer
