@@ -36,8 +36,15 @@ def _digit(text: str) -> str:
     raise argparse.ArgumentTypeError(f"expected a digit from 0 to 9 or 'all', got {text!r}")
 
 
+class _OneLineErrors(argparse.ArgumentParser):
+    """An argument parser whose errors are a single line (and exit code 2)."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
+    parser = _OneLineErrors(
         prog="python -m labhelpers.train",
         description="Train a WGAN, WGAN-GP or standard GAN on MNIST and save it for the notebooks.",
     )

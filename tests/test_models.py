@@ -1,0 +1,53 @@
+"""Shapes, the clip constraint and the fast one-filter convolution."""
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from labhelpers.models import (ClipConstraint, SingleFilterConv2D, build_critic, build_discriminator,
+                               build_generator, build_gp_critic)
+
+
+def test_generator_makes_images_in_tanh_range():
+    images = build_generator(50)(tf.random.normal([3, 50])).numpy()
+    assert images.shape == (3, 28, 28, 1)
+    assert images.min() >= -1 and images.max() <= 1
+
+
+@pytest.mark.parametrize("build", [build_critic, build_gp_critic, build_discriminator])
+def test_judges_give_one_number_per_image(build):
+    assert build()(tf.zeros([5, 28, 28, 1])).shape == (5, 1)
+
+
+def test_critic_clips_conv_kernels_only_and_gp_critic_has_no_batchnorm():
+    critic = build_critic()
+    convs = [l for l in critic.layers if isinstance(l, keras.layers.Conv2D)]
+    assert len(convs) == 2 and all(isinstance(l.kernel_constraint, ClipConstraint) for l in convs)
+    assert critic.layers[-1].activation.__name__ == "linear"
+    gp = build_gp_critic()
+    assert not any(isinstance(l, keras.layers.BatchNormalization) for l in gp.layers)
+    assert not any(getattr(l, "kernel_constraint", None) for l in gp.layers)
+
+
+def test_clip_constraint_clips_and_round_trips():
+    c = ClipConstraint(0.01)
+    clipped = c(tf.constant([-1.0, -0.005, 0.02]))
+    np.testing.assert_allclose(clipped.numpy(), [-0.01, -0.005, 0.01])
+    assert ClipConstraint.from_config(c.get_config()).clip_value == 0.01
+    with pytest.raises(ValueError, match="positive"):
+        ClipConstraint(0)
+
+
+def test_single_filter_conv_matches_plain_conv2d():
+    x = tf.random.normal([2, 28, 28, 16])
+    fast = SingleFilterConv2D(7, padding="same", activation="tanh")
+    plain = keras.layers.Conv2D(1, 7, padding="same", activation="tanh")
+    fast(x), plain(x)
+    plain.set_weights(fast.get_weights())
+    np.testing.assert_allclose(fast(x).numpy(), plain(x).numpy(), atol=1e-5)
+
+
+def test_bad_latent_size_is_a_clear_error():
+    with pytest.raises(ValueError, match="latent_dim"):
+        build_generator(0)

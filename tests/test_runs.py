@@ -1,0 +1,112 @@
+"""Whole runs through train() and the CLI: files, resume after an interruption,
+non-finite losses, and the command line's errors."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import keras
+import numpy as np
+import pytest
+
+from labhelpers import train
+from labhelpers.callbacks import TrainingDiverged, read_history
+
+ROOT = Path(__file__).resolve().parents[1]
+TINY = dict(batch_size=16, steps_per_epoch=3, progress="none")
+
+
+class InterruptAt(keras.callbacks.Callback):
+    """Raise KeyboardInterrupt (as Kernel -> Interrupt does) at a given iteration."""
+
+    def __init__(self, iteration):
+        super().__init__()
+        self.iteration = iteration
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self.model.iteration == self.iteration:
+            raise KeyboardInterrupt
+
+
+def test_interrupted_run_resumes_without_gap_or_duplicate(tmp_path, sevens):
+    out = tmp_path / "run"
+    with pytest.raises(KeyboardInterrupt):
+        train("wgan", out, images=sevens, iterations=9, extra_callbacks=[InterruptAt(5)], **TINY)
+    # epoch 1 (iterations 1-3) was complete and saved; iterations 4-5 were not
+    assert read_history(out / "history.csv")["iteration"].tolist() == [1, 2, 3]
+    assert sorted(p.name for p in out.glob("generator_epoch_*.keras")) == ["generator_epoch_001.keras"]
+    assert not list(out.glob(".*tmp*"))
+
+    result = train("wgan", out, images=sevens, iterations=9, **TINY)
+    assert result.iterations == 9
+    assert int(result.trainer.critic_optimizer.iterations) == 45  # optimizer state came back too
+    history = read_history(out / "history.csv")
+    assert history["iteration"].tolist() == list(range(1, 10))
+    assert history["epoch"].tolist() == [1, 1, 1, 2, 2, 2, 3, 3, 3]
+    assert (out / "generator.keras").is_file() and (out / "losses.png").is_file()
+    assert len(list(out.glob("grid_epoch_*.png"))) == 3
+
+
+def test_resume_false_starts_afresh(tmp_path, sevens):
+    out = tmp_path / "run"
+    train("wgan", out, images=sevens, iterations=3, **TINY)
+    result = train("wgan", out, images=sevens, iterations=3, resume=False, **TINY)
+    assert read_history(out / "history.csv")["iteration"].tolist() == [1, 2, 3]
+    assert result.iterations == 3
+
+
+class PoisonCritic(keras.callbacks.Callback):
+    """Put a NaN into the critic at a given iteration, as a far too high learning rate would."""
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self.model.iteration == 4:
+            dense = self.model.critic.layers[-1]
+            dense.kernel.assign(dense.kernel * np.nan)
+
+
+def test_non_finite_loss_stops_and_keeps_last_good_epoch(tmp_path, sevens):
+    out = tmp_path / "run"
+    with pytest.raises(TrainingDiverged, match="iteration 5.*learning rate"):
+        train("wgan", out, images=sevens, iterations=9, extra_callbacks=[PoisonCritic()], **TINY)
+    assert (out / "generator_epoch_001.keras").is_file()
+    assert not (out / "generator_epoch_002.keras").exists()
+    assert read_history(out / "history.csv")["iteration"].tolist() == [1, 2, 3]
+
+
+def cli(*args, timeout=300):
+    return subprocess.run([sys.executable, "-m", "labhelpers.train", *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=timeout, env=dict(os.environ))
+
+
+@pytest.mark.parametrize("args, message", [
+    (["vae", "--out", "x"], "invalid choice"),
+    (["wgan"], "--out"),
+    (["wgan", "--out", "x", "--digit", "12"], "digit from 0 to 9"),
+    (["wgan", "--out", "x", "--iterations", "0"], "at least 1"),
+    (["wgan", "--out", "x", "--epochs", "2", "--iterations", "5"], "not allowed with"),
+    (["wgan", "--out", "x", "--batch-size", "15"], "must be even"),
+])
+def test_cli_bad_arguments_give_one_line_and_exit_2(args, message):
+    done = cli(*args)
+    assert done.returncode == 2
+    lines = [l for l in done.stderr.splitlines() if "error" in l]
+    assert len(lines) == 1 and message in lines[0]
+
+
+def test_cli_tiny_real_run(tmp_path):
+    out = tmp_path / "cli"
+    done = cli("gan", "--out", str(out), "--iterations", "4", "--batch-size", "16")
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "it/s" in done.stdout and "wall time" in done.stdout
+    for name in ["generator.keras", "history.csv", "grid_epoch_001.png", "generator_epoch_001.keras"]:
+        assert (out / name).is_file(), name
+    assert len(read_history(out / "history.csv")["iteration"]) == 4
+
+
+def test_cli_missing_data_is_one_clear_error(tmp_path):
+    env = dict(os.environ, MNIST_NPZ=str(tmp_path / "none.npz"))
+    done = subprocess.run([sys.executable, "-m", "labhelpers.train", "wgan", "--out", str(tmp_path)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300, env=env)
+    assert done.returncode == 2
+    assert "No MNIST file" in done.stderr and "Traceback" not in done.stderr
