@@ -1,0 +1,35 @@
+# WGAN Lab - two commands (see README.md):
+#   make lab    set up (first time only) and open the course in JupyterLab
+#   make test   set up (first time only) and run the whole test suite
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+
+# Offline MNIST: use the shared 10k sample when it sits beside the project
+# (developers and CI), unless MNIST_NPZ is already set.
+SHARED_MNIST := $(abspath ../shared/data/mnist-10k.npz)
+ifneq ($(wildcard $(SHARED_MNIST)),)
+MNIST_NPZ ?= $(SHARED_MNIST)
+export MNIST_NPZ
+endif
+
+.PHONY: lab test unit notebooks
+
+$(BIN)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+lab: $(BIN)/.installed
+	$(BIN)/jupyter lab notebooks/
+
+# Unit tests, then every notebook under nbval in quick mode (tiny training runs).
+test: $(BIN)/.installed
+	WGAN_LAB_QUICK=1 $(BIN)/python -m pytest tests notebooks --nbval-lax
+
+unit: $(BIN)/.installed
+	$(BIN)/python -m pytest tests
+
+notebooks: $(BIN)/.installed
+	WGAN_LAB_QUICK=1 $(BIN)/python -m pytest notebooks --nbval-lax
