@@ -16,11 +16,15 @@ Importing the package registers its custom Keras objects, so generators it
 saved load with ``keras.models.load_model``.
 """
 
-from . import models  # noqa: F401  (registers ClipConstraint for .keras loading)
-from .checkpoints import NotAGeneratorError, load_generator
-from .data import MnistDataError, load_mnist
-from .experiment import build_trainer, train
-from .settings import describe_mode, quick_mode, set_seed
+from ._quiet import import_tensorflow_quietly
+
+import_tensorflow_quietly()  # before anything else imports TensorFlow
+
+from . import models  # noqa: F401,E402  (registers ClipConstraint for .keras loading)
+from .checkpoints import NotAGeneratorError, load_generator  # noqa: E402
+from .data import MnistDataError, load_mnist  # noqa: E402
+from .experiment import build_trainer, train  # noqa: E402
+from .settings import describe_mode, quick_mode, set_seed  # noqa: E402
 
 __all__ = [
     "MnistDataError",

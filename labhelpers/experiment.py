@@ -185,12 +185,13 @@ def train(
 
     epochs = math.ceil(iterations / steps_per_epoch)
     t0 = time.perf_counter()
+    wall = 0.0
     if start < iterations:
         dataset = make_dataset(images, batch_size // 2, trainer.n_critic, seed + start_epoch)
         trainer.fit(dataset, epochs=epochs, initial_epoch=start_epoch,
                     steps_per_epoch=steps_per_epoch, callbacks=callbacks, verbose=0,
                     shuffle=False)  # the dataset shuffles itself
-    wall = time.perf_counter() - t0
+        wall = time.perf_counter() - t0
     if history.diverged:
         raise cb.TrainingDiverged(history.diverged)
 

@@ -111,3 +111,23 @@ def make_animation(frames: Sequence[str | os.PathLike], path: str | os.PathLike,
         plt.close(fig)
     os.replace(tmp, path)
     return path
+
+
+def show_source(obj) -> None:
+    """Show the source code of a labhelpers class or function in a notebook."""
+    import inspect
+
+    from IPython.display import Markdown, display
+
+    display(Markdown(f"```python\n{inspect.getsource(obj)}\n```"))
+
+
+def show_images(paths: Sequence[str | os.PathLike], titles: Sequence[str], width: float = 4.5) -> plt.Figure:
+    """Show saved PNGs (e.g. per-epoch grids) side by side, each with a title."""
+    fig, axes = plt.subplots(1, len(paths), figsize=(width * len(paths), width), squeeze=False)
+    for ax, path, title in zip(axes.flat, paths, titles):
+        ax.imshow(plt.imread(str(path)))
+        ax.set_title(title)
+        ax.axis("off")
+    fig.tight_layout()
+    return fig

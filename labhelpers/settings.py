@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import keras
 
@@ -33,3 +34,21 @@ def describe_mode() -> str:
         return ("QUICK MODE (WGAN_LAB_QUICK=1): tiny training runs that only check the code "
                 "works. The pictures will be noise; unset WGAN_LAB_QUICK for the real lesson.")
     return "Full mode: the real lesson with the reference settings."
+
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_dir(method: str) -> Path:
+    """Where a lesson's run of ``method`` lives: ``runs/<method>`` at the project
+    root (``runs/quick/<method>`` in quick mode, so CI never touches a real run).
+    The CLI's ``--out runs/<method>`` is the same folder, so models pre-trained
+    by an instructor are found by the notebooks."""
+    return PROJECT_ROOT / "runs" / ("quick" if quick_mode() else "") / method
+
+
+def lesson_budget() -> dict:
+    """Training length for the lessons: the reference lab's, or a tiny one in quick mode."""
+    if quick_mode():
+        return {"iterations": 4, "batch_size": 16, "steps_per_epoch": 2}
+    return {"iterations": 970, "batch_size": 64, "steps_per_epoch": 97}
