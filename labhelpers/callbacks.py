@@ -161,27 +161,39 @@ def _loss_text(logs: dict) -> str:
     return "  ".join(f"{k}={float(v):+.3f}" for k, v in logs.items())
 
 
-class TerminalProgress(keras.callbacks.Callback):
-    """A one-line progress bar on stderr: iterations, it/s, time left, current losses."""
+class _Progress(keras.callbacks.Callback):
+    """Shared by both progress displays: every ``every`` iterations, call :meth:`show`
+    with the iterations done, the iterations per second and the current losses."""
 
-    def __init__(self, total: int, start: int = 0, every: int = 5, stream=None):
+    def __init__(self, total: int, start: int = 0, every: int = 5):
         super().__init__()
         self.total, self.start, self.every = total, start, every
-        self.stream = stream or sys.stderr
 
     def on_train_begin(self, logs=None):
         self.t0 = time.perf_counter()
 
     def on_train_batch_end(self, batch, logs=None):
         done = self.model.iteration
-        if done % self.every and done != self.total:
-            return
-        rate = (done - self.start) / max(time.perf_counter() - self.t0, 1e-9)
+        if done % self.every == 0 or done == self.total:
+            rate = (done - self.start) / max(time.perf_counter() - self.t0, 1e-9)
+            self.show(done, rate, _loss_text(logs or {}))
+
+    def show(self, done: int, rate: float, losses: str) -> None:
+        raise NotImplementedError
+
+
+class TerminalProgress(_Progress):
+    """A one-line progress bar on stderr: iterations, it/s, time left, current losses."""
+
+    def __init__(self, total: int, start: int = 0, every: int = 5, stream=None):
+        super().__init__(total, start, every)
+        self.stream = stream or sys.stderr
+
+    def show(self, done, rate, losses):
         left = (self.total - done) / rate if rate > 0 else float("nan")
         filled = int(30 * done / self.total)
         bar = "#" * filled + "." * (30 - filled)
-        self.stream.write(f"\r[{bar}] {done}/{self.total} it  {rate:.2f} it/s  ~{left:.0f}s left  "
-                          f"{_loss_text(logs or {})}")
+        self.stream.write(f"\r[{bar}] {done}/{self.total} it  {rate:.2f} it/s  ~{left:.0f}s left  {losses}")
         self.stream.flush()
 
     def on_train_end(self, logs=None):
@@ -189,33 +201,25 @@ class TerminalProgress(keras.callbacks.Callback):
         self.stream.flush()
 
 
-class NotebookProgress(keras.callbacks.Callback):
+class NotebookProgress(_Progress):
     """A live display for notebooks: a progress bar, the current losses and the
     latest sample grid, all updating in place (ipywidgets) instead of
     thousands of printed lines."""
 
     def __init__(self, total: int, start: int = 0, grid: SampleGrid | None = None, every: int = 5):
-        super().__init__()
+        super().__init__(total, start, every)
         import ipywidgets as widgets
         from IPython.display import display
 
-        self.total, self.start, self.every, self.grid = total, start, every, grid
+        self.grid = grid
         self.bar = widgets.IntProgress(value=start, min=0, max=total, description="iterations")
         self.label = widgets.HTML()
         self.image = widgets.Image(format="png", width=420)
-        self.box = widgets.VBox([widgets.HBox([self.bar, self.label]), self.image])
-        display(self.box)
+        display(widgets.VBox([widgets.HBox([self.bar, self.label]), self.image]))
 
-    def on_train_begin(self, logs=None):
-        self.t0 = time.perf_counter()
-
-    def on_train_batch_end(self, batch, logs=None):
-        done = self.model.iteration
-        if done % self.every and done != self.total:
-            return
-        rate = (done - self.start) / max(time.perf_counter() - self.t0, 1e-9)
+    def show(self, done, rate, losses):
         self.bar.value = min(done, self.total)
-        self.label.value = f"{done}/{self.total} &nbsp; {rate:.2f} it/s &nbsp; <code>{_loss_text(logs or {})}</code>"
+        self.label.value = f"{done}/{self.total} &nbsp; {rate:.2f} it/s &nbsp; <code>{losses}</code>"
 
     def on_epoch_end(self, epoch, logs=None):
         if self.grid is not None and self.grid.latest is not None:
