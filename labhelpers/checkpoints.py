@@ -128,8 +128,6 @@ def read_state_meta(out_dir: str | os.PathLike) -> dict | None:
 def restore_training_state(trainer, out_dir: str | os.PathLike) -> dict:
     """Load ``training_state.npz`` into a compiled trainer; return its metadata."""
     with np.load(Path(out_dir) / STATE_FILE) as arrays:
-        trainer.generator_optimizer.build(trainer.generator.trainable_variables)
-        trainer.critic_optimizer.build(trainer.critic.trainable_variables)
         _assign_arrays("generator", trainer.generator.variables, arrays)
         _assign_arrays("critic", trainer.critic.variables, arrays)
         _assign_arrays("generator_optimizer", trainer.generator_optimizer.variables, arrays)

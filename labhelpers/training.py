@@ -57,6 +57,9 @@ class AdversarialTrainer(keras.Model):
         self.n_critic = int(n_critic or self.n_critic_default)
         if self.n_critic < 1:
             raise ValueError(f"n_critic must be at least 1, got {self.n_critic}.")
+        # Both networks are already built (they start with keras.Input); saying so
+        # stops fit from "building" the trainer by calling it on a batch of images.
+        self.built = True
 
     # -- set-up -----------------------------------------------------------------
     def compile(self, critic_optimizer=None, generator_optimizer=None, **kwargs):
@@ -64,6 +67,10 @@ class AdversarialTrainer(keras.Model):
         super().compile(**kwargs)
         self.critic_optimizer = critic_optimizer or self.default_critic_optimizer()
         self.generator_optimizer = generator_optimizer or self.default_generator_optimizer()
+        # Create the optimizers' slots now (inside a distribution strategy's scope if
+        # there is one), not lazily in the middle of the first training step.
+        self.critic_optimizer.build(self.critic.trainable_variables)
+        self.generator_optimizer.build(self.generator.trainable_variables)
 
     def call(self, z, training=False):
         """Calling the trainer generates images from latent points."""
