@@ -13,7 +13,7 @@ MNIST_NPZ ?= $(SHARED_MNIST)
 export MNIST_NPZ
 endif
 
-.PHONY: lab test unit notebooks
+.PHONY: lab test unit notebooks pretrain
 
 $(BIN)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -34,3 +34,9 @@ unit: $(BIN)/.installed
 
 notebooks: $(BIN)/.installed
 	WGAN_LAB_QUICK=1 $(BIN)/python -m pytest notebooks --nbval-lax
+
+# Instructors: pre-train every model of the course into runs/ (where the notebooks look).
+pretrain: $(BIN)/.installed
+	$(BIN)/python -m labhelpers.train wgan --out runs/wgan
+	$(BIN)/python -m labhelpers.train wgan-gp --out runs/wgan-gp
+	$(BIN)/python -m labhelpers.train gan --out runs/gan
