@@ -1,0 +1,50 @@
+"""The quality score behaves as a quality score should."""
+
+import numpy as np
+import pytest
+
+from labhelpers.data import load_mnist_with_labels
+from labhelpers.quality import (digit_histogram, distance_from_uniform, features,
+                                frechet_distance, train_classifier)
+
+
+@pytest.fixture(scope="module")
+def classifier(tmp_path_factory):
+    model, accuracy = train_classifier(tmp_path_factory.mktemp("clf") / "classifier.keras")
+    assert accuracy > 0.9, f"classifier test accuracy {accuracy:.3f}"
+    return model
+
+
+@pytest.fixture(scope="module")
+def real():
+    train, _ = load_mnist_with_labels(split="train")
+    test, labels = load_mnist_with_labels(split="test")
+    return train, test, labels
+
+
+def test_frechet_distance_of_identical_gaussians_is_zero():
+    x = np.random.default_rng(0).standard_normal((500, 8))
+    assert frechet_distance(x, x) == pytest.approx(0, abs=1e-6)
+    assert frechet_distance(x, x + 2) == pytest.approx(4 * 8, rel=1e-6)  # only the means differ
+
+
+def test_real_vs_real_small_noise_large_single_image_worse(classifier, real):
+    train, test, _ = real
+    f_train = features(classifier, train[:2000])
+    real_vs_real = frechet_distance(f_train, features(classifier, test[:2000]))
+    noise = np.random.default_rng(0).uniform(-1, 1, (2000, 28, 28, 1)).astype("float32")
+    noise_score = frechet_distance(f_train, features(classifier, noise))
+    one_image = np.repeat(test[:1], 2000, axis=0)
+    one_image += np.random.default_rng(1).normal(0, 1e-3, one_image.shape).astype("float32")
+    collapse_score = frechet_distance(f_train, features(classifier, one_image))
+    assert real_vs_real < 0.1 * noise_score
+    assert collapse_score > 5 * real_vs_real
+
+
+def test_histogram_of_one_digit_generator_is_concentrated(classifier, real):
+    _, test, labels = real
+    sevens = test[labels == 7]
+    histogram = digit_histogram(classifier, sevens)
+    assert histogram.argmax() == 7 and histogram[7] > 0.9
+    assert distance_from_uniform(histogram) > 0.8
+    assert distance_from_uniform(digit_histogram(classifier, test)) < 0.1
