@@ -26,10 +26,10 @@ def clean(path: Path) -> None:
     for cell, ran in zip(notebook.cells, executed.cells):
         if cell.cell_type != "code":
             continue
-        cell.execution_count = None
-        cell.outputs = ran.outputs if cell.source.startswith(MARK) else []
-        for output in cell.outputs:
-            output.pop("execution_count", None)
+        checked = cell.source.startswith(MARK)
+        # nbval refuses stored outputs without an execution count, so checked cells keep theirs
+        cell.execution_count = ran.execution_count if checked else None
+        cell.outputs = ran.outputs if checked else []
     nbformat.write(notebook, path)
 
 

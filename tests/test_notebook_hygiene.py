@@ -22,8 +22,8 @@ def test_outputs_only_on_checked_cells(path):
         if cell.cell_type != "code":
             continue
         assert "NBVAL_SKIP" not in cell.source, f"cell {i}: NBVAL_SKIP hides failures"
-        assert cell.execution_count is None, f"cell {i}: execution count committed"
         checked = cell.source.startswith("# NBVAL_CHECK_OUTPUT")
+        assert (cell.execution_count is not None) == checked, f"cell {i}: execution count"
         assert bool(cell.outputs) == checked, (
             f"cell {i}: {'missing expected output' if checked else 'output committed'}; "
             "run python tests/clean_notebooks.py")
