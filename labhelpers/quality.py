@@ -98,3 +98,38 @@ def distance_from_uniform(histogram: np.ndarray) -> float:
     """Total-variation distance from the uniform distribution: 0 = all ten digits equally
     often, 0.9 = one digit only."""
     return float(0.5 * np.abs(np.asarray(histogram) - 0.1).sum())
+
+
+def score_checkpoints(run_dir: str | os.PathLike, classifier: keras.Model,
+                      real_features: np.ndarray, n: int = 1000, seed: int = 0) -> dict[str, np.ndarray]:
+    """Fréchet distance of every ``generator_epoch_NNN.keras`` in ``run_dir``.
+
+    Each checkpoint draws the same ``n`` latent points, so the scores differ
+    only because the generator changed. Returns ``{"epoch": ..., "fid": ...}``.
+    """
+    from .checkpoints import load_generator
+    from .latent import generate, latent_points
+
+    paths = sorted(Path(run_dir).glob("generator_epoch_*.keras"))
+    epochs, scores = [], []
+    for path in paths:
+        generator = load_generator(path)
+        z = latent_points(n, int(generator.input_shape[-1]), seed)
+        scores.append(frechet_distance(real_features, features(classifier, generate(generator, z))))
+        epochs.append(int(path.stem.rsplit("_", 1)[1]))
+    return {"epoch": np.array(epochs), "fid": np.array(scores)}
+
+
+def per_epoch_mean(history: dict[str, np.ndarray], values: np.ndarray) -> np.ndarray:
+    """Average per-iteration ``values`` over each epoch of ``history`` (epochs 1, 2, ...)."""
+    epochs = history["epoch"].astype(int)
+    return np.array([values[epochs == e].mean() for e in np.unique(epochs)])
+
+
+def rank_correlation(a: np.ndarray, b: np.ndarray) -> float:
+    """Spearman's rank correlation: +1 when ``b`` rises whenever ``a`` rises, -1 when it falls."""
+    ranks_a = np.argsort(np.argsort(a)).astype(float)
+    ranks_b = np.argsort(np.argsort(b)).astype(float)
+    if ranks_a.std() == 0 or ranks_b.std() == 0:
+        return float("nan")
+    return float(np.corrcoef(ranks_a, ranks_b)[0, 1])

@@ -48,3 +48,12 @@ def test_histogram_of_one_digit_generator_is_concentrated(classifier, real):
     assert histogram.argmax() == 7 and histogram[7] > 0.9
     assert distance_from_uniform(histogram) > 0.8
     assert distance_from_uniform(digit_histogram(classifier, test)) < 0.1
+
+
+def test_rank_correlation():
+    from labhelpers.quality import rank_correlation
+
+    a = np.array([1.0, 2.0, 3.0, 4.0])
+    assert rank_correlation(a, a ** 3) == pytest.approx(1.0)
+    assert rank_correlation(a, -a) == pytest.approx(-1.0)
+    assert np.isnan(rank_correlation(a, np.ones(4)))
