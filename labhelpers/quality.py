@@ -60,14 +60,21 @@ def train_classifier(path: str | os.PathLike | None = None, epochs: int = 3,
         from .checkpoints import atomic_save_model
 
         atomic_save_model(model, path)
-    predictions = model.predict(x_test, batch_size=500, verbose=0).argmax(axis=1)
+    predictions = _outputs(model, x_test).argmax(axis=1)
     return model, float(np.mean(predictions == y_test))
+
+
+def _outputs(model: keras.Model, images: np.ndarray, batch: int = 500) -> np.ndarray:
+    """``model`` applied to ``images`` in batches (plain calls: no tracing, no warnings)."""
+    images = np.asarray(images, "float32")
+    return np.concatenate([model(images[i:i + batch], training=False).numpy()
+                           for i in range(0, len(images), batch)])
 
 
 def features(classifier: keras.Model, images: np.ndarray) -> np.ndarray:
     """The classifier's 128 feature-layer activations for each image."""
     extractor = keras.Model(classifier.inputs, classifier.get_layer(FEATURE_LAYER).output)
-    return extractor.predict(np.asarray(images, "float32"), batch_size=500, verbose=0)
+    return _outputs(extractor, images)
 
 
 def _sqrtm_psd(matrix: np.ndarray) -> np.ndarray:
@@ -89,8 +96,7 @@ def frechet_distance(features_a: np.ndarray, features_b: np.ndarray) -> float:
 
 def digit_histogram(classifier: keras.Model, images: np.ndarray) -> np.ndarray:
     """Fraction of ``images`` the classifier assigns to each digit 0-9."""
-    predicted = classifier.predict(np.asarray(images, "float32"), batch_size=500,
-                                   verbose=0).argmax(axis=1)
+    predicted = _outputs(classifier, images).argmax(axis=1)
     return np.bincount(predicted, minlength=10) / len(predicted)
 
 
@@ -126,10 +132,18 @@ def per_epoch_mean(history: dict[str, np.ndarray], values: np.ndarray) -> np.nda
     return np.array([values[epochs == e].mean() for e in np.unique(epochs)])
 
 
+def _ranks(values: np.ndarray) -> np.ndarray:
+    """Rank of each value (0 = smallest); tied values share their average rank."""
+    ranks = np.empty(len(values))
+    ranks[np.argsort(values, kind="stable")] = np.arange(len(values))
+    for value in np.unique(values):
+        ranks[values == value] = ranks[values == value].mean()
+    return ranks
+
+
 def rank_correlation(a: np.ndarray, b: np.ndarray) -> float:
     """Spearman's rank correlation: +1 when ``b`` rises whenever ``a`` rises, -1 when it falls."""
-    ranks_a = np.argsort(np.argsort(a)).astype(float)
-    ranks_b = np.argsort(np.argsort(b)).astype(float)
+    ranks_a, ranks_b = _ranks(np.asarray(a)), _ranks(np.asarray(b))
     if ranks_a.std() == 0 or ranks_b.std() == 0:
         return float("nan")
     return float(np.corrcoef(ranks_a, ranks_b)[0, 1])
