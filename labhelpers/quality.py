@@ -73,7 +73,7 @@ def _outputs(model: keras.Model, images: np.ndarray, batch: int = 500) -> np.nda
 
 def features(classifier: keras.Model, images: np.ndarray) -> np.ndarray:
     """The classifier's 128 feature-layer activations for each image."""
-    extractor = keras.Model(classifier.input, classifier.get_layer(FEATURE_LAYER).output)
+    extractor = keras.Model(classifier.inputs[0], classifier.get_layer(FEATURE_LAYER).output)
     return _outputs(extractor, images)
 
 
