@@ -25,12 +25,13 @@ $(BIN)/.installed: requirements.txt
 lab: $(BIN)/.installed
 	$(BIN)/jupyter lab notebooks/
 
-# Unit tests, then every notebook under nbval in quick mode (tiny training runs).
+# Unit tests, the browser test (skipped without Chromium), then every notebook
+# under nbval in quick mode (tiny training runs).
 test: $(BIN)/.installed
 	WGAN_LAB_QUICK=1 $(BIN)/python -m pytest tests notebooks --nbval-lax
 
 unit: $(BIN)/.installed
-	$(BIN)/python -m pytest tests
+	$(BIN)/python -m pytest tests -m "not browser"
 
 notebooks: $(BIN)/.installed
 	WGAN_LAB_QUICK=1 $(BIN)/python -m pytest notebooks --nbval-lax
@@ -40,3 +41,6 @@ pretrain: $(BIN)/.installed
 	$(BIN)/python -m labhelpers.train wgan --out runs/wgan
 	$(BIN)/python -m labhelpers.train wgan-gp --out runs/wgan-gp
 	$(BIN)/python -m labhelpers.train gan --out runs/gan
+	$(BIN)/python -m labhelpers.train wgan --digit all --out runs/wgan-all
+	$(BIN)/python -m labhelpers.train wgan-gp --digit all --out runs/wgan-gp-all
+	$(BIN)/python -m labhelpers.train gan --digit all --out runs/gan-all

@@ -1,6 +1,6 @@
 """Training speed: the reference lab's loop against labhelpers' trainers, in one process.
 
-    .venv/bin/python benchmarks/training_speed.py [--iterations 20] [--methods wgan,wgan-gp,gan]
+    .venv/bin/python benchmarks/training_speed.py [--iterations 20] [--methods wgan,wgan-gp,gan] [--xla]
 
 (a) **reference loop**: the reference lab's WGAN loop, corrected for Keras 3.
     Per iteration: 5 x [train_on_batch on 32 real, generator.predict of 32
@@ -121,9 +121,12 @@ def reference_loop(images: np.ndarray, iterations: int, warmup: int, batch: int 
 
 
 def labhelpers_loop(method: str, images: np.ndarray, iterations: int, warmup: int,
-                    batch: int = 64) -> tuple[float, lh.training.AdversarialTrainer]:
-    """labhelpers' trainer driven by fit; returns (iterations per second, trainer)."""
+                    batch: int = 64, xla: bool = False) -> tuple[float, lh.training.AdversarialTrainer]:
+    """labhelpers' trainer driven by fit; returns (iterations per second, trainer).
+    With ``xla``, the training step is compiled by XLA (``jit_compile=True``)."""
     trainer = build_trainer(method)
+    if xla:
+        trainer.compile(jit_compile=True)
     data = make_dataset(images, batch // 2, trainer.n_critic, seed=0)
     trainer.fit(data, epochs=1, steps_per_epoch=warmup, verbose=0, shuffle=False)
     t0 = time.perf_counter()
@@ -136,6 +139,8 @@ def main() -> None:
     parser.add_argument("--iterations", type=int, default=20)
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--methods", default="wgan,wgan-gp,gan")
+    parser.add_argument("--xla", action="store_true",
+                        help="also time each trainer with its step compiled by XLA (jit_compile)")
     args = parser.parse_args()
     lh.set_seed(0)
     images = lh.load_mnist(7)
@@ -156,6 +161,9 @@ def main() -> None:
         flops = iteration_flops(trainer.generator, trainer.critic, 64, trainer.n_critic,
                                 gp=method == "wgan-gp")
         rows.append((method, "labhelpers", rate, flops))
+        if args.xla:
+            rate, _ = labhelpers_loop(method, images, args.iterations, args.warmup, xla=True)
+            rows.append((method, "labhelpers+XLA", rate, flops))
 
     print(f"{'method':8s} {'loop':15s} {'it/s':>7s} {'GFLOP/it':>9s} {'GFLOP/s':>8s} {'% of matmul':>11s}")
     for method, loop, rate, flops in rows:

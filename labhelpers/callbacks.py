@@ -214,7 +214,8 @@ class NotebookProgress(_Progress):
         self.grid = grid
         self.bar = widgets.IntProgress(value=start, min=0, max=total, description="iterations")
         self.label = widgets.HTML()
-        self.image = widgets.Image(format="png", width=420)
+        # Hidden until the first grid exists (an empty image would show as broken).
+        self.image = widgets.Image(format="png", width=420, layout=widgets.Layout(display="none"))
         display(widgets.VBox([widgets.HBox([self.bar, self.label]), self.image]))
 
     def show(self, done, rate, losses):
@@ -224,3 +225,4 @@ class NotebookProgress(_Progress):
     def on_epoch_end(self, epoch, logs=None):
         if self.grid is not None and self.grid.latest is not None:
             self.image.value = self.grid.latest.read_bytes()
+            self.image.layout.display = None

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import math
 import os
-import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -177,7 +176,10 @@ def train(
     callbacks = [history, grid, cb.GeneratorCheckpoint(out_dir, history),
                  cb.ResumeCheckpoint(out_dir, history, config), _StopAt(iterations)]
     mode = progress if progress != "auto" else ("notebook" if _in_notebook() else "terminal")
-    if mode == "notebook":
+    if start >= iterations and mode != "none":
+        print(f"{out_dir} already holds a complete run of {start} iterations: loaded it. "
+              "To train again, pass resume=False (CLI: --fresh).")
+    elif mode == "notebook":
         callbacks.append(cb.NotebookProgress(iterations, start, grid))
     elif mode == "terminal":
         callbacks.append(cb.TerminalProgress(iterations, start))
@@ -237,7 +239,4 @@ def _clear_run(out_dir: Path) -> None:
                 cb.HISTORY_FILE, "losses.png", STATE_FILE]
     for pattern in patterns:
         for path in out_dir.glob(pattern):
-            if path.is_dir():
-                shutil.rmtree(path)
-            else:
-                path.unlink()
+            path.unlink()

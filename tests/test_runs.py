@@ -12,6 +12,7 @@ import pytest
 
 from labhelpers import train
 from labhelpers.callbacks import TrainingDiverged, read_history
+from labhelpers.train import main
 
 ROOT = Path(__file__).resolve().parents[1]
 TINY = dict(batch_size=16, steps_per_epoch=3, progress="none")
@@ -29,7 +30,7 @@ class InterruptAt(keras.callbacks.Callback):
             raise KeyboardInterrupt
 
 
-def test_interrupted_run_resumes_without_gap_or_duplicate(tmp_path, sevens):
+def test_interrupted_run_resumes_without_gap_or_duplicate_and_fresh_starts_over(tmp_path, sevens):
     out = tmp_path / "run"
     with pytest.raises(KeyboardInterrupt):
         train("wgan", out, images=sevens, iterations=9, extra_callbacks=[InterruptAt(5)], **TINY)
@@ -47,13 +48,11 @@ def test_interrupted_run_resumes_without_gap_or_duplicate(tmp_path, sevens):
     assert (out / "generator.keras").is_file() and (out / "losses.png").is_file()
     assert len(list(out.glob("grid_epoch_*.png"))) == 3
 
-
-def test_resume_false_starts_afresh(tmp_path, sevens):
-    out = tmp_path / "run"
-    train("wgan", out, images=sevens, iterations=3, **TINY)
-    result = train("wgan", out, images=sevens, iterations=3, resume=False, **TINY)
+    # Asking for a fresh start replaces the run instead of carrying on.
+    fresh = train("wgan", out, images=sevens, iterations=3, resume=False, **TINY)
+    assert fresh.iterations == 3
     assert read_history(out / "history.csv")["iteration"].tolist() == [1, 2, 3]
-    assert result.iterations == 3
+    assert sorted(p.name for p in out.glob("generator_epoch_*.keras")) == ["generator_epoch_001.keras"]
 
 
 class PoisonCritic(keras.callbacks.Callback):
@@ -74,11 +73,16 @@ def test_non_finite_loss_stops_and_keeps_last_good_epoch(tmp_path, sevens):
     assert read_history(out / "history.csv")["iteration"].tolist() == [1, 2, 3]
 
 
-def cli(*args, timeout=300):
+def cli(*args, env=None, timeout=300):
+    """Run the command line in a real process, as an instructor would."""
     return subprocess.run([sys.executable, "-m", "labhelpers.train", *args], cwd=ROOT,
-                          capture_output=True, text=True, timeout=timeout, env=dict(os.environ))
+                          capture_output=True, text=True, timeout=timeout,
+                          env=env or dict(os.environ))
 
 
+# The argument checks run in this process through main(), the function behind
+# `python -m labhelpers.train` (a new process per case would spend most of its
+# time importing TensorFlow); one case below also runs as a real process.
 @pytest.mark.parametrize("args, message", [
     (["vae", "--out", "x"], "invalid choice"),
     (["wgan"], "--out"),
@@ -87,11 +91,18 @@ def cli(*args, timeout=300):
     (["wgan", "--out", "x", "--epochs", "2", "--iterations", "5"], "not allowed with"),
     (["wgan", "--out", "x", "--batch-size", "15"], "must be even"),
 ])
-def test_cli_bad_arguments_give_one_line_and_exit_2(args, message):
-    done = cli(*args)
-    assert done.returncode == 2
-    lines = [l for l in done.stderr.splitlines() if "error" in l]
+def test_cli_bad_arguments_give_one_line_and_exit_2(args, message, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(args)
+    assert exit_.value.code == 2
+    lines = [l for l in capsys.readouterr().err.splitlines() if "error" in l]
     assert len(lines) == 1 and message in lines[0]
+
+
+def test_cli_bad_argument_in_a_real_process():
+    done = cli("wgan", "--out", "x", "--digit", "12")
+    assert done.returncode == 2
+    assert done.stderr.count("error") == 1 and "Traceback" not in done.stderr
 
 
 def test_cli_tiny_real_run(tmp_path):
@@ -104,9 +115,8 @@ def test_cli_tiny_real_run(tmp_path):
     assert len(read_history(out / "history.csv")["iteration"]) == 4
 
 
-def test_cli_missing_data_is_one_clear_error(tmp_path):
-    env = dict(os.environ, MNIST_NPZ=str(tmp_path / "none.npz"))
-    done = subprocess.run([sys.executable, "-m", "labhelpers.train", "wgan", "--out", str(tmp_path)],
-                          cwd=ROOT, capture_output=True, text=True, timeout=300, env=env)
-    assert done.returncode == 2
-    assert "No MNIST file" in done.stderr and "Traceback" not in done.stderr
+def test_cli_missing_data_is_one_clear_error(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("MNIST_NPZ", str(tmp_path / "none.npz"))
+    assert main(["wgan", "--out", str(tmp_path / "run")]) == 2
+    err = capsys.readouterr().err
+    assert "No MNIST file" in err and "Traceback" not in err
