@@ -24,7 +24,7 @@ import keras
 import numpy as np
 
 from .data import load_mnist_with_labels
-from .settings import PROJECT_ROOT
+from .settings import runs_root
 
 FEATURE_LAYER = "features"
 
@@ -48,7 +48,7 @@ def train_classifier(path: str | os.PathLike | None = None, epochs: int = 3,
 
     Returns the classifier and its accuracy on MNIST's test split.
     """
-    path = Path(path or PROJECT_ROOT / "runs" / "classifier" / "mnist_classifier.keras")
+    path = Path(path or runs_root() / "classifier" / "mnist_classifier.keras")
     x_test, y_test = load_mnist_with_labels(split="test")
     if path.is_file():
         model = keras.models.load_model(path)

@@ -5,6 +5,7 @@
 * Quick mode (environment variable ``WGAN_LAB_QUICK=1``) makes every notebook
   train a tiny version: enough to run every code path in CI in seconds.
   Learners never set it; they get the real lesson.
+* Runs live in ``runs/`` at the project root (``WGAN_LAB_RUNS`` moves them).
 """
 
 from __future__ import annotations
@@ -39,12 +40,18 @@ def describe_mode() -> str:
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 
+def runs_root() -> Path:
+    """The folder that holds every run: ``runs/`` at the project root, or the
+    folder named by the environment variable ``WGAN_LAB_RUNS`` (for example
+    a folder of models an instructor pre-trained, or a test's own folder)."""
+    return Path(os.environ.get("WGAN_LAB_RUNS") or PROJECT_ROOT / "runs")
+
+
 def run_dir(method: str) -> Path:
-    """Where a lesson's run of ``method`` lives: ``runs/<method>`` at the project
-    root (``runs/quick/<method>`` in quick mode, so CI never touches a real run).
-    The CLI's ``--out runs/<method>`` is the same folder, so models pre-trained
-    by an instructor are found by the notebooks."""
-    return PROJECT_ROOT / "runs" / ("quick" if quick_mode() else "") / method
+    """Where a lesson's run of ``method`` lives: ``runs/<method>`` (``runs/quick/<method>``
+    in quick mode, so CI never touches a real run). The CLI's ``--out runs/<method>``
+    is the same folder, so models pre-trained by an instructor are found by the notebooks."""
+    return runs_root() / ("quick" if quick_mode() else "") / method
 
 
 def lesson_budget() -> dict:

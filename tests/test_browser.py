@@ -4,7 +4,7 @@ For each notebook, in course order, the test opens it in JupyterLab, runs
 Run -> Run All Cells from the menu (quick mode), waits for the last cell and
 then checks what is on the page: every code cell ran, no cell shows an error
 or anything on stderr, every figure loaded, and (01) the live training
-display rendered. In 02 it moves the explorer's "seed A" slider with the
+display rendered (a progress bar per training run, filled to the end). In 02 it moves the explorer's "seed A" slider with the
 keyboard, as a learner would with the mouse, and checks that the digit
 redraws (a screenshot of the image before and after differs).
 
@@ -31,6 +31,7 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ["01_train_wgan", "02_inference_wgan", "03_wgan_gp", "04_gan_vs_wgan"]
 CELL_TIMEOUT_S = 900  # the slowest notebook (04) takes a few minutes in quick mode
+TRAINS = {"01_train_wgan": 1, "03_wgan_gp": 1, "04_gan_vs_wgan": 3}  # live progress displays
 TOKEN = "wgan-lab-browser-test"
 
 # What JupyterLab should not do during the test: virtualise cells that are off
@@ -79,7 +80,9 @@ def lab_url(tmp_path_factory, chromium_path):
     # JupyterLab saves the notebooks it runs: give it copies, never the course's own files.
     shutil.copytree(ROOT / "notebooks", home / "course" / "notebooks")
     port = free_port()
-    env = dict(os.environ, WGAN_LAB_QUICK="1", JUPYTERLAB_SETTINGS_DIR=str(home / "settings"),
+    # Its own runs folder, so the notebooks really train (with live progress) in the browser.
+    env = dict(os.environ, WGAN_LAB_QUICK="1", WGAN_LAB_RUNS=str(home / "runs"),
+               JUPYTERLAB_SETTINGS_DIR=str(home / "settings"),
                JUPYTERLAB_WORKSPACES_DIR=str(home / "workspaces"))
     log = open(home / "server.log", "w")
     server = subprocess.Popen(
@@ -145,7 +148,9 @@ def page_state(page) -> dict:
             stderr,
             images: images.length,
             broken_images: images.filter(i => !(i.complete && i.naturalWidth > 0)).length,
-            progress_bars: panel.querySelectorAll('.widget-hprogress, .widget-progress').length,
+            progress_bars: panel.querySelectorAll('.widget-hprogress').length,
+            progress_full: [...panel.querySelectorAll('.widget-hprogress .progress-bar')]
+                .filter(b => b.style.width === '100%').length,
         };
     }""")
 
@@ -180,6 +185,8 @@ def test_notebook_runs_in_jupyterlab(page, lab_url, name):
           f"{state['images']} images, {state['progress_bars']} progress bars")
     assert state["images"] >= 2, f"{name}: expected figures on the page, found {state['images']}"
     assert state["broken_images"] == 0, f"{name}: {state['broken_images']} images did not render"
+    assert state["progress_bars"] >= TRAINS.get(name, 0), f"{name}: the live training display is missing"
+    assert state["progress_full"] == state["progress_bars"], f"{name}: a progress bar stopped short"
     if name == "02_inference_wgan":
         check_explorer_redraws(page)
 
