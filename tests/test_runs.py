@@ -12,7 +12,7 @@ import pytest
 
 from labhelpers import train
 from labhelpers.callbacks import TrainingDiverged, read_history
-from labhelpers.train import main
+from labhelpers.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 TINY = dict(batch_size=16, steps_per_epoch=3, progress="none")

@@ -1,0 +1,101 @@
+"""Command line for instructors who pre-train models before a session.
+
+    python -m labhelpers.train wgan --out runs/wgan
+    python -m labhelpers.train wgan-gp --out runs/wgan-gp --iterations 970
+    python -m labhelpers.train gan --out runs/gan --digit all --epochs 5
+
+Writes ``DIR/generator.keras``, the per-epoch grids and checkpoints and
+``DIR/history.csv`` (see :mod:`labhelpers.experiment`), shows a progress bar
+and ends with the wall time and iterations per second. Running the same
+command again after an interruption carries on where it stopped (``--resume``
+is the default; ``--fresh`` starts over). Bad arguments give a one-line error
+and exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .experiment import METHODS, REFERENCE_ITERATIONS, REFERENCE_STEPS_PER_EPOCH
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of at least 1, got {value}")
+    return value
+
+
+def _digit(text: str) -> str:
+    if text.lower() == "all" or (text.isdigit() and 0 <= int(text) <= 9):
+        return text.lower()
+    raise argparse.ArgumentTypeError(f"expected a digit from 0 to 9 or 'all', got {text!r}")
+
+
+class _OneLineErrors(argparse.ArgumentParser):
+    """An argument parser whose errors are a single line (and exit code 2)."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = _OneLineErrors(
+        prog="python -m labhelpers.train",
+        description="Train a WGAN, WGAN-GP or standard GAN on MNIST and save it for the notebooks.",
+    )
+    parser.add_argument("method", choices=list(METHODS), help="which algorithm to train")
+    parser.add_argument("--out", required=True, help="folder for the generator, grids and history")
+    parser.add_argument("--digit", type=_digit, default="7", help="one digit 0-9 or 'all' (default 7)")
+    budget = parser.add_mutually_exclusive_group()
+    budget.add_argument("--iterations", type=_positive,
+                        help=f"generator updates in total (default {REFERENCE_ITERATIONS})")
+    budget.add_argument("--epochs", type=_positive,
+                        help=f"epochs of {REFERENCE_STEPS_PER_EPOCH} iterations each")
+    parser.add_argument("--batch-size", type=_positive, default=64, help="default 64 (must be even)")
+    parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    resume = parser.add_mutually_exclusive_group()
+    resume.add_argument("--resume", dest="resume", action="store_true", default=True,
+                        help="carry on from DIR's last completed epoch if there is one (default)")
+    resume.add_argument("--fresh", dest="resume", action="store_false",
+                        help="ignore and replace an earlier run in DIR")
+    args = parser.parse_args(argv)
+    if args.batch_size % 2:
+        parser.error(f"--batch-size must be even (half real, half fake), got {args.batch_size}")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    # Imported here so that --help and argument errors answer at once,
+    # without the seconds TensorFlow takes to load.
+    from .callbacks import TrainingDiverged
+    from .data import MnistDataError
+    from .experiment import train
+
+    iterations = args.iterations or (args.epochs or 10) * REFERENCE_STEPS_PER_EPOCH
+    print(f"Training {args.method} on digit {args.digit} for {iterations} iterations "
+          f"(batch {args.batch_size}, seed {args.seed}) into {args.out}", flush=True)
+    try:
+        result = train(args.method, args.out, digit=args.digit, iterations=iterations,
+                       batch_size=args.batch_size, seed=args.seed, resume=args.resume,
+                       progress="terminal")
+    except (MnistDataError, TrainingDiverged, ValueError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2 if isinstance(err, (MnistDataError, ValueError)) else 1
+    except KeyboardInterrupt:
+        print(f"\nInterrupted. Files of the last completed epoch are in {args.out}; "
+              "run the same command again to carry on.", file=sys.stderr)
+        return 130
+    h = result.history
+    print(f"Done: {result.iterations} iterations, wall time {result.wall_seconds:.1f} s, "
+          f"{result.iterations_per_second:.2f} it/s")
+    if h:
+        print("Final losses: " + ", ".join(f"{k} {h[k][-1]:+.3f}" for k in h
+                                             if k not in ("iteration", "epoch")))
+    print(f"Generator: {result.out_dir / 'generator.keras'}")
+    return 0
