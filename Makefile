@@ -13,7 +13,7 @@ MNIST_NPZ ?= $(SHARED_MNIST)
 export MNIST_NPZ
 endif
 
-.PHONY: lab test unit notebooks pretrain
+.PHONY: lab test unit notebooks pretrain benchmark
 
 $(BIN)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -44,3 +44,8 @@ pretrain: $(BIN)/.installed
 	$(BIN)/python -m labhelpers.train wgan --digit all --out runs/wgan-all
 	$(BIN)/python -m labhelpers.train wgan-gp --digit all --out runs/wgan-gp-all
 	$(BIN)/python -m labhelpers.train gan --digit all --out runs/gan-all
+
+# Training speed: the reference loop against labhelpers' trainers (see benchmarks/).
+BENCH_ARGS ?= --iterations 20
+benchmark: $(BIN)/.installed
+	$(BIN)/python benchmarks/training_speed.py $(BENCH_ARGS)

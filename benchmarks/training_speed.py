@@ -1,5 +1,6 @@
 """Training speed: the reference lab's loop against labhelpers' trainers, in one process.
 
+    make benchmark BENCH_ARGS="--iterations 20 --xla"
     .venv/bin/python benchmarks/training_speed.py [--iterations 20] [--methods wgan,wgan-gp,gan] [--xla]
 
 (a) **reference loop**: the reference lab's WGAN loop, corrected for Keras 3.
@@ -143,7 +144,10 @@ def main() -> None:
                         help="also time each trainer with its step compiled by XLA (jit_compile)")
     args = parser.parse_args()
     lh.set_seed(0)
-    images = lh.load_mnist(7)
+    try:
+        images = lh.load_mnist(7)
+    except lh.MnistDataError as err:
+        sys.exit(f"error: {err}")
     ceiling = matmul_gflops()
     print(f"TensorFlow {tf.__version__}, Keras {keras.__version__}, devices: "
           f"{[d.device_type for d in tf.config.list_physical_devices()]}")

@@ -11,6 +11,9 @@ One module per concern, each introduced by the notebook that first needs it:
 * ``checkpoints`` - saving and loading generators and training state
 * ``experiment``  - ``train()``: a whole run, for notebooks and the CLI
 * ``plotting``    - grids, loss curves, animations
+* ``latent``      - latent points, interpolation, the interactive explorer
+* ``quality``     - the MNIST classifier, Fréchet distance, digit coverage
+* ``cli``         - ``python -m labhelpers.train`` for instructors (``train.py`` runs it)
 
 Importing the package registers its custom Keras objects, so generators it
 saved load with ``keras.models.load_model``.
