@@ -22,8 +22,9 @@ $(BIN)/.installed: requirements.txt
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
+# (--allow-root only where you are root, as in many containers.)
 lab: $(BIN)/.installed
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root)
 
 # Unit tests, the browser test (skipped without Chromium), then every notebook
 # under nbval in quick mode (tiny training runs).
