@@ -3,6 +3,7 @@
     python -m labhelpers.train wgan --out runs/wgan
     python -m labhelpers.train wgan-gp --out runs/wgan-gp --iterations 970
     python -m labhelpers.train gan --out runs/gan --digit all --epochs 5
+    python -m labhelpers.train gan --out runs/gan-lr10 --lr-scale 10
 
 Writes ``DIR/generator.keras``, the per-epoch grids and checkpoints and
 ``DIR/history.csv`` (see :mod:`labhelpers.experiment`), shows a progress bar
@@ -27,6 +28,16 @@ def _positive(text: str) -> int:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected a number of at least 1, got {value}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"expected a number above 0, got {text}")
     return value
 
 
@@ -58,6 +69,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help=f"epochs of {REFERENCE_STEPS_PER_EPOCH} iterations each")
     parser.add_argument("--batch-size", type=_positive, default=64, help="default 64 (must be even)")
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    parser.add_argument("--lr-scale", type=_positive_float, default=1.0,
+                        help="multiply both learning rates (notebook 04 uses 10; default 1)")
     resume = parser.add_mutually_exclusive_group()
     resume.add_argument("--resume", dest="resume", action="store_true", default=True,
                         help="carry on from DIR's last completed epoch if there is one (default)")
@@ -79,11 +92,14 @@ def main(argv: list[str] | None = None) -> int:
 
     iterations = args.iterations or (args.epochs or 10) * REFERENCE_STEPS_PER_EPOCH
     print(f"Training {args.method} on digit {args.digit} for {iterations} iterations "
-          f"(batch {args.batch_size}, seed {args.seed}) into {args.out}", flush=True)
+          f"(batch {args.batch_size}, seed {args.seed}, learning rates x{args.lr_scale:g}) "
+          f"into {args.out}", flush=True)
+    # Passed only when changed, so runs made without it keep matching their settings.
+    lr_scale = {"lr_scale": args.lr_scale} if args.lr_scale != 1.0 else {}
     try:
         result = train(args.method, args.out, digit=args.digit, iterations=iterations,
                        batch_size=args.batch_size, seed=args.seed, resume=args.resume,
-                       progress="terminal")
+                       progress="terminal", **lr_scale)
     except (MnistDataError, TrainingDiverged, ValueError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2 if isinstance(err, (MnistDataError, ValueError)) else 1

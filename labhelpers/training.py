@@ -48,6 +48,7 @@ class AdversarialTrainer(keras.Model):
         generator: keras.Model,
         critic: keras.Model,
         n_critic: int | None = None,
+        lr_scale: float = 1.0,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -57,6 +58,10 @@ class AdversarialTrainer(keras.Model):
         self.n_critic = int(n_critic or self.n_critic_default)
         if self.n_critic < 1:
             raise ValueError(f"n_critic must be at least 1, got {self.n_critic}.")
+        # Multiplies both default learning rates (notebook 04's sensitivity test).
+        self.lr_scale = float(lr_scale)
+        if not self.lr_scale > 0:
+            raise ValueError(f"lr_scale must be positive, got {lr_scale}.")
         # Both networks are already built (they start with keras.Input); saying so
         # stops fit from "building" the trainer by calling it on a batch of images.
         self.built = True
@@ -158,7 +163,7 @@ class WGAN(AdversarialTrainer):
         return wasserstein_loss(REAL_LABEL, fake_scores)
 
     def default_critic_optimizer(self):
-        return keras.optimizers.RMSprop(learning_rate=5e-5)
+        return keras.optimizers.RMSprop(learning_rate=5e-5 * self.lr_scale)
 
     default_generator_optimizer = default_critic_optimizer
 
@@ -188,7 +193,7 @@ class WGANGP(WGAN):
         return {"gp": extra / self.gp_weight}
 
     def default_critic_optimizer(self):
-        return keras.optimizers.Adam(learning_rate=1e-4, beta_1=0.5, beta_2=0.9)
+        return keras.optimizers.Adam(learning_rate=1e-4 * self.lr_scale, beta_1=0.5, beta_2=0.9)
 
     default_generator_optimizer = default_critic_optimizer
 
@@ -221,6 +226,6 @@ class GAN(AdversarialTrainer):
         return self.bce(tf.ones_like(fake_scores), fake_scores)
 
     def default_critic_optimizer(self):
-        return keras.optimizers.Adam(learning_rate=2e-4, beta_1=0.5)
+        return keras.optimizers.Adam(learning_rate=2e-4 * self.lr_scale, beta_1=0.5)
 
     default_generator_optimizer = default_critic_optimizer

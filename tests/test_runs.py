@@ -90,6 +90,7 @@ def cli(*args, env=None, timeout=300):
     (["wgan", "--out", "x", "--iterations", "0"], "at least 1"),
     (["wgan", "--out", "x", "--epochs", "2", "--iterations", "5"], "not allowed with"),
     (["wgan", "--out", "x", "--batch-size", "15"], "must be even"),
+    (["wgan", "--out", "x", "--lr-scale", "-1"], "above 0"),
 ])
 def test_cli_bad_arguments_give_one_line_and_exit_2(args, message, capsys):
     with pytest.raises(SystemExit) as exit_:

@@ -84,3 +84,13 @@ def test_same_seed_same_run(tmp_path, sevens):
     np.testing.assert_array_equal(runs[0].history["generator"], runs[1].history["generator"])
     z = np.random.default_rng(0).standard_normal((4, 50)).astype("float32")
     np.testing.assert_array_equal(runs[0].generator(z).numpy(), runs[1].generator(z).numpy())
+
+
+@pytest.mark.parametrize("method", ["wgan", "wgan-gp", "gan"])
+def test_lr_scale_multiplies_both_learning_rates(method):
+    base, fast = build_trainer(method), build_trainer(method, lr_scale=10)
+    for name in ("critic_optimizer", "generator_optimizer"):
+        assert float(getattr(fast, name).learning_rate) == pytest.approx(
+            10 * float(getattr(base, name).learning_rate))
+    with pytest.raises(ValueError, match="lr_scale must be positive"):
+        build_trainer(method, lr_scale=0)
