@@ -45,9 +45,10 @@ pretrain: $(BIN)/.installed
 	$(BIN)/python -m labhelpers.train wgan --digit all --out runs/wgan-all
 	$(BIN)/python -m labhelpers.train wgan-gp --digit all --out runs/wgan-gp-all
 	$(BIN)/python -m labhelpers.train gan --digit all --out runs/gan-all
-	$(BIN)/python -m labhelpers.train wgan --lr-scale 10 --out runs/wgan-lr10
-	$(BIN)/python -m labhelpers.train wgan-gp --lr-scale 10 --out runs/wgan-gp-lr10
-	$(BIN)/python -m labhelpers.train gan --lr-scale 10 --out runs/gan-lr10
+	@# Ten times the learning rates may diverge: that is a result (notebook 04), so go on.
+	-$(BIN)/python -m labhelpers.train wgan --lr-scale 10 --out runs/wgan-lr10
+	-$(BIN)/python -m labhelpers.train wgan-gp --lr-scale 10 --out runs/wgan-gp-lr10
+	-$(BIN)/python -m labhelpers.train gan --lr-scale 10 --out runs/gan-lr10
 
 # Training speed: the reference loop against labhelpers' trainers (see benchmarks/).
 BENCH_ARGS ?= --iterations 20
