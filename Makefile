@@ -37,18 +37,20 @@ unit: $(BIN)/.installed
 notebooks: $(BIN)/.installed
 	WGAN_LAB_QUICK=1 $(BIN)/python -m pytest notebooks --nbval-lax
 
-# Instructors: pre-train every model of the course into runs/ (where the notebooks look).
+# Instructors: pre-train every model of the course where the notebooks look:
+# runs/ at the project root, or the folder named by WGAN_LAB_RUNS.
+RUNS := $(or $(WGAN_LAB_RUNS),runs)
 pretrain: $(BIN)/.installed
-	$(BIN)/python -m labhelpers.train wgan --out runs/wgan
-	$(BIN)/python -m labhelpers.train wgan-gp --out runs/wgan-gp
-	$(BIN)/python -m labhelpers.train gan --out runs/gan
-	$(BIN)/python -m labhelpers.train wgan --digit all --out runs/wgan-all
-	$(BIN)/python -m labhelpers.train wgan-gp --digit all --out runs/wgan-gp-all
-	$(BIN)/python -m labhelpers.train gan --digit all --out runs/gan-all
+	$(BIN)/python -m labhelpers.train wgan --out $(RUNS)/wgan
+	$(BIN)/python -m labhelpers.train wgan-gp --out $(RUNS)/wgan-gp
+	$(BIN)/python -m labhelpers.train gan --out $(RUNS)/gan
+	$(BIN)/python -m labhelpers.train wgan --digit all --out $(RUNS)/wgan-all
+	$(BIN)/python -m labhelpers.train wgan-gp --digit all --out $(RUNS)/wgan-gp-all
+	$(BIN)/python -m labhelpers.train gan --digit all --out $(RUNS)/gan-all
 	@# Ten times the learning rates may diverge: that is a result (notebook 04), so go on.
-	-$(BIN)/python -m labhelpers.train wgan --lr-scale 10 --out runs/wgan-lr10
-	-$(BIN)/python -m labhelpers.train wgan-gp --lr-scale 10 --out runs/wgan-gp-lr10
-	-$(BIN)/python -m labhelpers.train gan --lr-scale 10 --out runs/gan-lr10
+	-$(BIN)/python -m labhelpers.train wgan --lr-scale 10 --out $(RUNS)/wgan-lr10
+	-$(BIN)/python -m labhelpers.train wgan-gp --lr-scale 10 --out $(RUNS)/wgan-gp-lr10
+	-$(BIN)/python -m labhelpers.train gan --lr-scale 10 --out $(RUNS)/gan-lr10
 
 # Training speed: the reference loop against labhelpers' trainers (see benchmarks/).
 BENCH_ARGS ?= --iterations 20

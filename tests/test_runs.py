@@ -73,11 +73,10 @@ def test_non_finite_loss_stops_and_keeps_last_good_epoch(tmp_path, sevens):
     assert read_history(out / "history.csv")["iteration"].tolist() == [1, 2, 3]
 
 
-def cli(*args, env=None, timeout=300):
+def cli(*args, timeout=300):
     """Run the command line in a real process, as an instructor would."""
     return subprocess.run([sys.executable, "-m", "labhelpers.train", *args], cwd=ROOT,
-                          capture_output=True, text=True, timeout=timeout,
-                          env=env or dict(os.environ))
+                          capture_output=True, text=True, timeout=timeout, env=dict(os.environ))
 
 
 # The argument checks run in this process through main(), the function behind
