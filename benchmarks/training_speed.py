@@ -1,41 +1,83 @@
 """Training speed: the reference lab's loop against labhelpers' trainers, in one process.
 
-    make benchmark BENCH_ARGS="--iterations 20 --xla"
-    .venv/bin/python benchmarks/training_speed.py [--iterations 20] [--methods wgan,wgan-gp,gan] [--xla]
+    make benchmark                                      # WGAN, WGAN-GP, GAN; 20 iterations
+    .venv/bin/python benchmarks/training_speed.py --iterations 20 --methods wgan --profile
 
-(a) **reference loop**: the reference lab's WGAN loop, corrected for Keras 3.
-    Per iteration: 5 x [train_on_batch on 32 real, generator.predict of 32
-    fakes, train_on_batch on them], then train_on_batch of the composite
-    model critic(generator(z)) on 64 latent points. The Keras 2 trick of
-    freezing the critic before compiling the composite is ported so that it
-    works in Keras 3: each model's train function is traced while the
-    critic's ``trainable`` flag has the value that model needs (the script
-    checks that the critic learns and that the composite leaves it alone).
-(b) **labhelpers**: the course's ``train_step`` driven by ``fit``, the same
-    models, batch size, n_critic and number of iterations.
+Timed in one run, after a warm-up (tracing) of a few iterations each:
 
-Both run after a warm-up (tracing) of a few iterations. The script prints
-iterations/s, their ratio, and achieved GFLOP/s (FLOPs of one iteration
-counted from the layers) against a plain large matmul on the same machine,
-the practical ceiling.
+(a) **reference loop**: the reference lab's WGAN exactly as it wrote it, ported
+    to Keras 3, **with the lab's own layers**: Keras's ``BatchNormalization``
+    and a plain ``Conv2D(1, 7)`` as the generator's last layer (not the
+    course's faster but equivalent layers). Per iteration: 5 x
+    [train_on_batch on 32 real, generator.predict of 32 fakes, train_on_batch
+    on them], then train_on_batch of the composite critic(generator(z)) on 64
+    latent points. The Keras 2 trick of freezing the critic before compiling
+    the composite is ported so that it works in Keras 3 (the script checks
+    that the critic learns and that the composite leaves it alone).
+(b) **labhelpers, float32**: the course's ``train_step`` driven by ``fit``;
+(c) **labhelpers, bfloat16**: the same under Keras's ``mixed_bfloat16`` policy.
+
+For each it prints iterations/s, achieved GFLOP/s (FLOPs of one iteration
+counted from the layers; a backward pass counts twice its forward pass) and
+that as a percentage of two practical ceilings measured in the same run: a
+4096 x 4096 matmul in float32 and in bfloat16. ``--profile`` also traces a few
+labhelpers iterations with ``tf.profiler.experimental`` and prints where the
+time went.
 """
 
 from __future__ import annotations
 
 import argparse
+import collections
 import os
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
-import labhelpers as lh  # noqa: E402  (quiet TensorFlow import)
-import keras  # noqa: E402
-import tensorflow as tf  # noqa: E402
-from labhelpers.experiment import build_trainer, make_dataset  # noqa: E402
-from labhelpers.losses import wasserstein_loss  # noqa: E402
-from labhelpers.models import build_critic, build_generator  # noqa: E402
+import labhelpers as lh  # first: quiet TensorFlow import
+import keras
+import tensorflow as tf
+from labhelpers.experiment import build_trainer, make_dataset
+from labhelpers.losses import wasserstein_loss
+from labhelpers.models import LATENT_DIM, build_critic
+
+BATCH, N_CRITIC = 64, 5
+
+
+def build_lab_generator() -> keras.Sequential:
+    """The reference lab's generator with its own (Keras) layers."""
+    layers, init = keras.layers, keras.initializers.RandomNormal(stddev=0.02)
+    return keras.Sequential(
+        [
+            keras.Input((LATENT_DIM,)),
+            layers.Dense(128 * 7 * 7, kernel_initializer=init),
+            layers.LeakyReLU(negative_slope=0.2),
+            layers.Reshape((7, 7, 128)),
+            layers.Conv2DTranspose(128, 4, strides=2, padding="same", kernel_initializer=init),
+            layers.BatchNormalization(),
+            layers.LeakyReLU(negative_slope=0.2),
+            layers.Conv2DTranspose(128, 4, strides=2, padding="same", kernel_initializer=init),
+            layers.BatchNormalization(),
+            layers.LeakyReLU(negative_slope=0.2),
+            layers.Conv2D(1, 7, padding="same", activation="tanh", kernel_initializer=init),
+        ]
+    )
+
+
+def build_lab_critic() -> keras.Sequential:
+    """The reference lab's critic with its own layers (clipped conv kernels, Keras BatchNorm)."""
+    critic = build_critic()
+    layers = [keras.Input((28, 28, 1))] + [
+        keras.layers.BatchNormalization()
+        if isinstance(layer, keras.layers.BatchNormalization)
+        else layer.__class__.from_config(layer.get_config())
+        for layer in critic.layers
+    ]
+    return keras.Sequential(layers)
 
 
 def forward_flops(model: keras.Model) -> float:
@@ -55,18 +97,19 @@ def forward_flops(model: keras.Model) -> float:
     return total
 
 
-def iteration_flops(generator, critic, batch: int, n_critic: int, gp: bool = False) -> float:
+def iteration_flops(generator, critic, n_critic: int, gp: bool = False) -> float:
     """FLOPs of one iteration; a backward pass is counted as twice its forward pass."""
-    g, c, half = forward_flops(generator), forward_flops(critic), batch // 2
+    g, c, half = forward_flops(generator), forward_flops(critic), BATCH // 2
     critic_update = half * g + 2 * half * 3 * c  # make fakes; critic fwd+bwd on real and fake
     if gp:
         critic_update += half * 3 * c * 2  # gradient at the interpolates, and its gradient
-    generator_update = batch * 3 * (g + c)
+    generator_update = BATCH * 3 * (g + c)
     return n_critic * critic_update + generator_update
 
 
-def matmul_gflops(n: int = 2048, repeats: int = 10) -> float:
-    a = tf.random.normal([n, n])
+def matmul_gflops(dtype: str, n: int = 4096, repeats: int = 5) -> float:
+    """A large matmul in ``dtype``: the practical ceiling of this machine."""
+    a = tf.cast(tf.random.normal([n, n]), dtype)
     mm = tf.function(lambda: tf.matmul(a, a))
     mm().numpy()
     t0 = time.perf_counter()
@@ -76,25 +119,25 @@ def matmul_gflops(n: int = 2048, repeats: int = 10) -> float:
     return 2 * n**3 * repeats / (time.perf_counter() - t0) / 1e9
 
 
-def reference_loop(images: np.ndarray, iterations: int, warmup: int, batch: int = 64,
-                   n_critic: int = 5) -> float:
-    """The reference lab's loop in Keras 3; returns iterations per second."""
-    half = batch // 2
-    critic, generator = build_critic(), build_generator()
+def reference_loop(images: np.ndarray, iterations: int, warmup: int) -> float:
+    """The reference lab's loop with its own layers, in Keras 3; returns iterations per second."""
+    half = BATCH // 2
+    critic, generator = build_lab_critic(), build_lab_generator()
     critic.compile(loss=wasserstein_loss, optimizer=keras.optimizers.RMSprop(learning_rate=5e-5))
     composite = keras.Sequential([generator, critic])
     rng = np.random.default_rng(0)
 
     def critic_updates():
-        for _ in range(n_critic):
+        for _ in range(N_CRITIC):
             real = images[rng.integers(0, len(images), half)]
             critic.train_on_batch(real, -np.ones((half, 1), "float32"))
-            fake = generator.predict(rng.standard_normal((half, 50)).astype("float32"), verbose=0)
+            z = rng.standard_normal((half, LATENT_DIM)).astype("float32")
+            fake = generator.predict(z, verbose=0)
             critic.train_on_batch(fake, np.ones((half, 1), "float32"))
 
     def generator_update():
-        z = rng.standard_normal((batch, 50)).astype("float32")
-        composite.train_on_batch(z, -np.ones((batch, 1), "float32"))
+        z = rng.standard_normal((BATCH, LATENT_DIM)).astype("float32")
+        composite.train_on_batch(z, -np.ones((BATCH, 1), "float32"))
 
     # Trace each train function with the trainable flags it needs (Keras 3 fixes
     # the trainable variables at that moment): the critic's with the critic
@@ -104,8 +147,10 @@ def reference_loop(images: np.ndarray, iterations: int, warmup: int, batch: int 
     composite.compile(loss=wasserstein_loss, optimizer=keras.optimizers.RMSprop(learning_rate=5e-5))
     before = [w.copy() for w in critic.get_weights()]
     generator_update()
-    assert all(np.array_equal(a, b) for a, b in zip(before, critic.get_weights())), \
-        "the composite update changed the critic"
+    after = critic.get_weights()
+    assert all(np.array_equal(a, b) for a, b in zip(before, after)), (
+        "the composite changed the critic"
+    )
     critic.trainable = True
     for _ in range(warmup):
         critic_updates()
@@ -116,66 +161,147 @@ def reference_loop(images: np.ndarray, iterations: int, warmup: int, batch: int 
         critic_updates()
         generator_update()
     seconds = time.perf_counter() - t0
-    assert not all(np.array_equal(a, b) for a, b in zip(before, critic.get_weights())), \
-        "the critic did not learn in the reference loop"
+    after = critic.get_weights()
+    assert not all(np.array_equal(a, b) for a, b in zip(before, after)), "the critic did not learn"
     return iterations / seconds
 
 
-def labhelpers_loop(method: str, images: np.ndarray, iterations: int, warmup: int,
-                    batch: int = 64, xla: bool = False) -> tuple[float, lh.training.AdversarialTrainer]:
-    """labhelpers' trainer driven by fit; returns (iterations per second, trainer).
-    With ``xla``, the training step is compiled by XLA (``jit_compile=True``)."""
-    trainer = build_trainer(method)
-    if xla:
-        trainer.compile(jit_compile=True)
-    data = make_dataset(images, batch // 2, trainer.n_critic, seed=0)
-    trainer.fit(data, epochs=1, steps_per_epoch=warmup, verbose=0, shuffle=False)
+def labhelpers_loop(
+    method: str,
+    precision: str,
+    images: np.ndarray,
+    iterations: int,
+    warmup: int,
+    profile_dir: str | None = None,
+):
+    """labhelpers' trainer driven by fit; returns (iterations per second, trainer)."""
+    trainer = build_trainer(method, precision=precision)
+    data = make_dataset(images, BATCH // 2, trainer.n_critic, seed=0)
+    trainer.fit(data, epochs=1, steps_per_epoch=warmup, verbose=0)
+    if profile_dir:
+        tf.profiler.experimental.start(profile_dir)
     t0 = time.perf_counter()
-    trainer.fit(data, epochs=1, steps_per_epoch=iterations, verbose=0, shuffle=False)
-    return iterations / (time.perf_counter() - t0), trainer
+    trainer.fit(data, epochs=1, steps_per_epoch=iterations, verbose=0)
+    rate = iterations / (time.perf_counter() - t0)
+    if profile_dir:
+        tf.profiler.experimental.stop()
+    return rate, trainer
+
+
+CATEGORIES = [  # (label, substring of the op's scope or type), first match wins
+    ("transposed convolutions", "conv2d_transpose"),
+    ("one-filter convolution (last layer)", "single_filter"),
+    ("BatchNorm", "batch_norm"),
+    ("casts", "Cast"),
+    ("critic convolutions", "conv2d"),
+    ("dense layers", "dense"),
+    ("LeakyReLU", "leaky_re_lu"),
+]
+
+
+def profile_breakdown(profile_dir: str, iterations: int, rate: float) -> None:
+    """Print where an iteration's time went, from a ``tf.profiler`` trace (an XSpace file)."""
+    from tensorflow.tsl.profiler.protobuf import xplane_pb2
+
+    path = sorted(Path(profile_dir).glob("**/*.xplane.pb"))[-1]
+    space = xplane_pb2.XSpace()
+    space.ParseFromString(path.read_bytes())
+    totals: collections.Counter = collections.Counter()
+    for plane in space.planes:
+        names = {k: v.name for k, v in plane.event_metadata.items()}
+        for line in plane.lines:
+            if not line.name.startswith("tf_Compute"):
+                continue
+            for event in line.events:
+                name = names.get(event.metadata_id, "")
+                if ":" not in name:
+                    continue  # executor bookkeeping around the ops, not an op
+                label = next((lab for lab, key in CATEGORIES if key in name), "other ops")
+                totals[label] += event.duration_ps / 1e9 / iterations  # ms per iteration
+    ops = sum(totals.values())
+    wall = 1000 / rate
+    print(
+        f"\nWhere the time of one labhelpers WGAN iteration went ({wall:.0f} ms wall; "
+        f"op time summed over TensorFlow's threads {ops:.0f} ms):"
+    )
+    for label, ms in totals.most_common():
+        print(f"  {label:38s} {ms:7.1f} ms  {100 * ms / ops:5.1f} % of op time")
+    print("  (Python, callbacks and waiting between ops are the wall time the ops leave idle.)")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--iterations", type=int, default=20)
     parser.add_argument("--warmup", type=int, default=3)
-    parser.add_argument("--methods", default="wgan,wgan-gp,gan")
-    parser.add_argument("--xla", action="store_true",
-                        help="also time each trainer with its step compiled by XLA (jit_compile)")
+    parser.add_argument("--methods", default=",".join(lh.methods.METHODS))
+    parser.add_argument("--precisions", default="float32,bfloat16")
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="trace labhelpers' WGAN with tf.profiler and print the breakdown",
+    )
     args = parser.parse_args()
     lh.set_seed(0)
     try:
         images = lh.load_mnist(7)
     except lh.MnistDataError as err:
         sys.exit(f"error: {err}")
-    ceiling = matmul_gflops()
-    print(f"TensorFlow {tf.__version__}, Keras {keras.__version__}, devices: "
-          f"{[d.device_type for d in tf.config.list_physical_devices()]}")
-    print(f"plain 2048x2048 matmul: {ceiling:.1f} GFLOP/s (practical ceiling)")
-    print(f"timing {args.iterations} iterations after {args.warmup} warm-up iterations, batch 64\n")
+    ceilings = {d: matmul_gflops(d) for d in ("float32", "bfloat16")}
+    print(
+        f"TensorFlow {tf.__version__}, Keras {keras.__version__}, devices: "
+        f"{[d.device_type for d in tf.config.list_physical_devices()]}; bfloat16 fast here: "
+        f"{lh.precision.bfloat16_is_fast()} (precision='auto' picks "
+        f"{lh.precision.resolve('auto')})"
+    )
+    print(
+        "4096x4096 matmul ceilings: "
+        + ", ".join(f"{d} {g:.0f} GFLOP/s" for d, g in ceilings.items())
+    )
+    print(
+        f"timing {args.iterations} iterations after {args.warmup} warm-up iterations, "
+        f"batch {BATCH}\n"
+    )
 
     rows = []
-    reference_rate = None
-    if "wgan" in args.methods.split(","):
-        reference_rate = reference_loop(images, args.iterations, args.warmup)
-        flops = iteration_flops(build_generator(), build_critic(), 64, 5)
-        rows.append(("wgan", "reference loop", reference_rate, flops))
-    for method in args.methods.split(","):
-        rate, trainer = labhelpers_loop(method, images, args.iterations, args.warmup)
-        flops = iteration_flops(trainer.generator, trainer.critic, 64, trainer.n_critic,
-                                gp=method == "wgan-gp")
-        rows.append((method, "labhelpers", rate, flops))
-        if args.xla:
-            rate, _ = labhelpers_loop(method, images, args.iterations, args.warmup, xla=True)
-            rows.append((method, "labhelpers+XLA", rate, flops))
+    methods = args.methods.split(",")
+    if "wgan" in methods:
+        rate = reference_loop(images, args.iterations, args.warmup)
+        flops = iteration_flops(build_lab_generator(), build_lab_critic(), N_CRITIC)
+        rows.append(("wgan", "reference loop, lab layers", "float32", rate, flops))
+    for method in methods:
+        for precision in args.precisions.split(","):
+            rate, trainer = labhelpers_loop(method, precision, images, args.iterations, args.warmup)
+            flops = iteration_flops(
+                trainer.generator, trainer.critic, trainer.n_critic, gp=method == "wgan-gp"
+            )
+            rows.append((method, "labhelpers", precision, rate, flops))
 
-    print(f"{'method':8s} {'loop':15s} {'it/s':>7s} {'GFLOP/it':>9s} {'GFLOP/s':>8s} {'% of matmul':>11s}")
-    for method, loop, rate, flops in rows:
-        print(f"{method:8s} {loop:15s} {rate:7.3f} {flops / 1e9:9.1f} {rate * flops / 1e9:8.1f} "
-              f"{100 * rate * flops / 1e9 / ceiling:10.0f}%")
-    ours = next((r for m, l, r, _ in rows if m == "wgan" and l == "labhelpers"), None)
-    if reference_rate and ours:
-        print(f"\nspeed-up of labhelpers' WGAN over the reference loop: {ours / reference_rate:.2f}x")
+    print(
+        f"{'method':8s} {'loop':27s} {'precision':9s} {'it/s':>6s} {'GFLOP/it':>8s} "
+        f"{'GFLOP/s':>7s} {'% f32 ceiling':>13s} {'% bf16 ceiling':>14s}"
+    )
+    for method, loop, precision, rate, flops in rows:
+        achieved = rate * flops / 1e9
+        print(
+            f"{method:8s} {loop:27s} {precision:9s} {rate:6.2f} {flops / 1e9:8.1f} "
+            f"{achieved:7.0f} {100 * achieved / ceilings['float32']:12.0f}% "
+            f"{100 * achieved / ceilings['bfloat16']:13.0f}%"
+        )
+    reference = next((r for m, loop, _, r, _ in rows if loop.startswith("reference")), None)
+    ours = {p: r for m, loop, p, r, _ in rows if m == "wgan" and loop == "labhelpers"}
+    if reference and ours:
+        print()
+        for precision, rate in ours.items():
+            print(
+                f"labhelpers' WGAN in {precision} / reference loop with the lab's layers: "
+                f"{rate / reference:.2f}x"
+            )
+    if args.profile:
+        with tempfile.TemporaryDirectory() as tmp:
+            precision = lh.precision.resolve("auto")
+            rate, _ = labhelpers_loop("wgan", precision, images, 5, args.warmup, profile_dir=tmp)
+            print(f"\n(profile of {precision}, 5 iterations)", end="")
+            profile_breakdown(tmp, 5, rate)
 
 
 if __name__ == "__main__":

@@ -27,10 +27,10 @@ from pathlib import Path
 import keras
 import numpy as np
 
+from . import layout
 from .checkpoints import atomic_save_model, save_training_state
+from .latent import generate
 from .plotting import save_image_grid
-
-HISTORY_FILE = "history.csv"
 
 
 class TrainingDiverged(RuntimeError):
@@ -38,15 +38,21 @@ class TrainingDiverged(RuntimeError):
 
 
 def read_history(path: str | os.PathLike) -> dict[str, np.ndarray]:
-    """Read a ``history.csv`` into ``{column: array}`` (empty dict if there is no file)."""
+    """Read a ``history.csv`` into ``{column: array}`` (empty dict if there is no file).
+
+    Raises :class:`labhelpers.layout.DamagedRunFile` when the file cannot be read.
+    """
     path = Path(path)
     if not path.is_file():
         return {}
-    with open(path, newline="") as f:
-        rows = list(csv.DictReader(f))
-    if not rows:
-        return {}
-    return {key: np.array([float(r[key]) for r in rows]) for key in rows[0]}
+    try:
+        with open(path, newline="") as f:
+            rows = list(csv.DictReader(f))
+        if not rows:
+            return {}
+        return {key: np.array([float(r[key]) for r in rows]) for key in rows[0]}
+    except (ValueError, TypeError, KeyError, UnicodeDecodeError, csv.Error) as err:
+        raise layout.DamagedRunFile(path, f"{type(err).__name__}: {err}") from None
 
 
 def write_history(rows: list[dict], path: str | os.PathLike) -> None:
@@ -71,7 +77,7 @@ class LossHistory(keras.callbacks.Callback):
 
     def __init__(self, out_dir: str | os.PathLike, rows: list[dict] | None = None):
         super().__init__()
-        self.path = Path(out_dir) / HISTORY_FILE
+        self.path = Path(out_dir) / layout.HISTORY_FILE
         self.rows = list(rows or [])
         self.diverged: str | None = None
 
@@ -134,27 +140,30 @@ class SampleGrid(_EpochSaver):
         self.latest: Path | None = None
 
     def save(self, epoch: int) -> None:
-        images = self.model.generator(self.z, training=False).numpy()
-        title = f"{self.method.upper()} samples after epoch {epoch} (iteration {self.model.iteration})"
-        self.latest = save_image_grid(images, self.out_dir / f"grid_epoch_{epoch:03d}.png", title)
+        images = generate(self.model.generator, self.z)  # float32, whatever the precision
+        title = (
+            f"{self.method.upper()} samples after epoch {epoch} (iteration {self.model.iteration})"
+        )
+        self.latest = save_image_grid(images, layout.epoch_grid(self.out_dir, epoch), title)
 
 
 class GeneratorCheckpoint(_EpochSaver):
     """Save the generator as ``generator_epoch_NNN.keras`` after every epoch."""
 
     def save(self, epoch: int) -> None:
-        atomic_save_model(self.model.generator, self.out_dir / f"generator_epoch_{epoch:03d}.keras")
+        atomic_save_model(self.model.generator, layout.epoch_generator(self.out_dir, epoch))
 
 
 class ResumeCheckpoint(_EpochSaver):
     """Save the full training state (``training_state.npz``) after every epoch."""
 
-    def __init__(self, out_dir, history: LossHistory, config: dict):
+    def __init__(self, out_dir, history: LossHistory, config: dict, precision: str = "float32"):
         super().__init__(out_dir, history)
         self.config = config
+        self.precision = precision
 
     def save(self, epoch: int) -> None:
-        save_training_state(self.model, self.out_dir, epoch, self.config)
+        save_training_state(self.model, self.out_dir, epoch, self.config, precision=self.precision)
 
 
 def _loss_text(logs: dict) -> str:
@@ -193,7 +202,9 @@ class TerminalProgress(_Progress):
         left = (self.total - done) / rate if rate > 0 else float("nan")
         filled = int(30 * done / self.total)
         bar = "#" * filled + "." * (30 - filled)
-        self.stream.write(f"\r[{bar}] {done}/{self.total} it  {rate:.2f} it/s  ~{left:.0f}s left  {losses}")
+        self.stream.write(
+            f"\r[{bar}] {done}/{self.total} it  {rate:.2f} it/s  ~{left:.0f}s left  {losses}"
+        )
         self.stream.flush()
 
     def on_train_end(self, logs=None):
@@ -220,7 +231,9 @@ class NotebookProgress(_Progress):
 
     def show(self, done, rate, losses):
         self.bar.value = min(done, self.total)
-        self.label.value = f"{done}/{self.total} &nbsp; {rate:.2f} it/s &nbsp; <code>{losses}</code>"
+        self.label.value = (
+            f"{done}/{self.total} &nbsp; {rate:.2f} it/s &nbsp; <code>{losses}</code>"
+        )
 
     def on_epoch_end(self, epoch, logs=None):
         if self.grid is not None and self.grid.latest is not None:

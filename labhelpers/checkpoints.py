@@ -13,6 +13,21 @@ Two kinds of file:
   where the last epoch ended: the weights of both networks, both optimizers'
   slots and step counters, and the epoch. The history CSV is written at the
   same moment, so the two always agree.
+
+Why a hand-written ``.npz`` and not ``tf.train.Checkpoint`` with a
+``CheckpointManager`` (the TensorFlow DCGAN tutorial's way) or Keras's own
+saving of the trainer: the state, the run's settings and the epoch travel in
+**one file** that is replaced by one atomic rename, so they can never
+disagree; a ``CheckpointManager`` writes an index, a data shard and a
+``checkpoint`` pointer as separate files, and the settings and epoch would
+need yet another. Keras's ``model.save`` stores weights but not a custom
+trainer's two optimizers in a way ``fit`` resumes from. Safety comes from a
+**signature** stored with the arrays: for every variable, its position in
+its network, the class of the layer that owns it, its name and its shape.
+Variable paths such as ``conv2d_3/kernel`` are not used, because Keras
+numbers layers per process. A state saved before any change to the models
+(a layer added, removed, swapped or resized) is refused with a clear
+message, never loaded into the wrong variables.
 """
 
 from __future__ import annotations
@@ -24,9 +39,9 @@ from pathlib import Path
 import keras
 import numpy as np
 
+from .layout import STATE_FILE, DamagedRunFile
 from .models import IMAGE_SHAPE
-
-STATE_FILE = "training_state.npz"
+from .precision import float32_copy
 
 
 class NotAGeneratorError(ValueError):
@@ -34,11 +49,15 @@ class NotAGeneratorError(ValueError):
 
 
 def atomic_save_model(model: keras.Model, path: str | os.PathLike) -> Path:
-    """``model.save(path)`` via a temporary file and a rename."""
+    """``model.save(path)`` via a temporary file and a rename.
+
+    A model that computes in bfloat16 is saved as its float32 copy (same
+    weights), so every file loads and runs as an ordinary float32 model.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.stem}.tmp.keras")
-    model.save(tmp)
+    float32_copy(model).save(tmp)
     os.replace(tmp, path)
     return path
 
@@ -78,35 +97,60 @@ def load_generator(path: str | os.PathLike, latent_dim: int | None = None) -> ke
     return model
 
 
-def _variables_to_arrays(prefix: str, variables) -> dict[str, np.ndarray]:
-    return {f"{prefix}/{i}": np.asarray(v.numpy()) for i, v in enumerate(variables)}
+def _signature(network: keras.Model) -> list[str]:
+    """One line per variable of ``network``, stable across processes:
+    ``layer index:layer class/variable name shape``."""
+    lines = []
+    for index, layer in enumerate(network.layers):
+        for variable in layer.variables:
+            lines.append(f"{index}:{type(layer).__name__}/{variable.name} {tuple(variable.shape)}")
+    return lines
 
 
-def _assign_arrays(prefix: str, variables, arrays) -> None:
-    names = sorted((k for k in arrays.files if k.startswith(prefix + "/")),
-                   key=lambda k: int(k.rsplit("/", 1)[1]))
-    if len(names) != len(variables):
-        raise ValueError(
-            f"The saved training state has {len(names)} {prefix} variables but the model has "
-            f"{len(variables)}: it was saved by a different model. Start fresh (resume=False)."
-        )
-    for variable, name in zip(variables, names):
-        if tuple(variable.shape) != arrays[name].shape:
-            raise ValueError(
-                f"The saved {prefix} variable {variable.path} has shape {arrays[name].shape}, "
-                f"the model's has {tuple(variable.shape)}. Start fresh (resume=False)."
-            )
-        variable.assign(arrays[name])
+def _optimizer_signature(optimizer) -> list[str]:
+    """Shapes only: slot names contain per-process layer numbers, and the slots follow
+    the network's trainable variables, whose signature is checked already."""
+    return [
+        f"{type(optimizer).__name__} {tuple(variable.shape)}" for variable in optimizer.variables
+    ]
 
 
-def save_training_state(trainer, out_dir: str | os.PathLike, epoch: int, config: dict) -> Path:
-    """Write everything needed to resume after ``epoch`` into ``out_dir/training_state.npz``."""
-    arrays = {}
-    arrays.update(_variables_to_arrays("generator", trainer.generator.variables))
-    arrays.update(_variables_to_arrays("critic", trainer.critic.variables))
-    arrays.update(_variables_to_arrays("generator_optimizer", trainer.generator_optimizer.variables))
-    arrays.update(_variables_to_arrays("critic_optimizer", trainer.critic_optimizer.variables))
-    meta = dict(config, epoch=int(epoch), iteration=trainer.iteration)
+def _parts(trainer) -> dict:
+    """The four groups of variables in a training state, in a fixed order."""
+    return {
+        "generator": (trainer.generator.variables, _signature(trainer.generator)),
+        "critic": (trainer.critic.variables, _signature(trainer.critic)),
+        "generator_optimizer": (
+            trainer.generator_optimizer.variables,
+            _optimizer_signature(trainer.generator_optimizer),
+        ),
+        "critic_optimizer": (
+            trainer.critic_optimizer.variables,
+            _optimizer_signature(trainer.critic_optimizer),
+        ),
+    }
+
+
+def save_training_state(
+    trainer, out_dir: str | os.PathLike, epoch: int, config: dict, precision: str = "float32"
+) -> Path:
+    """Write everything needed to resume after ``epoch`` into ``out_dir/training_state.npz``.
+
+    ``config`` (the run's settings) is stored and compared on resume;
+    ``precision`` is stored for the record only (weights are float32 either way,
+    so a run may resume in the other precision).
+    """
+    arrays, signature = {}, {}
+    for name, (variables, lines) in _parts(trainer).items():
+        arrays.update({f"{name}/{i}": np.asarray(v.numpy()) for i, v in enumerate(variables)})
+        signature[name] = lines
+    meta = dict(
+        config,
+        epoch=int(epoch),
+        iteration=trainer.iteration,
+        precision=precision,
+        signature=signature,
+    )
     arrays["meta"] = np.array(json.dumps(meta))
     path = Path(out_dir) / STATE_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -116,20 +160,57 @@ def save_training_state(trainer, out_dir: str | os.PathLike, epoch: int, config:
     return path
 
 
+def _open_state(path: Path):
+    """``np.load`` of a state file, with any failure turned into :class:`DamagedRunFile`."""
+    try:
+        arrays = np.load(path, allow_pickle=False)
+        meta = json.loads(str(arrays["meta"]))
+        if not isinstance(meta, dict) or "epoch" not in meta:
+            raise ValueError("no epoch in its settings")
+        return arrays, meta
+    except Exception as err:  # zip, pickle, JSON and key errors all mean the same here
+        raise DamagedRunFile(path, f"{type(err).__name__}: {err}") from None
+
+
 def read_state_meta(out_dir: str | os.PathLike) -> dict | None:
     """The settings, epoch and iteration of a saved state, or ``None`` if there is none."""
     path = Path(out_dir) / STATE_FILE
     if not path.is_file():
         return None
-    with np.load(path) as arrays:
-        return json.loads(str(arrays["meta"]))
+    arrays, meta = _open_state(path)
+    arrays.close()
+    return meta
 
 
 def restore_training_state(trainer, out_dir: str | os.PathLike) -> dict:
-    """Load ``training_state.npz`` into a compiled trainer; return its metadata."""
-    with np.load(Path(out_dir) / STATE_FILE) as arrays:
-        _assign_arrays("generator", trainer.generator.variables, arrays)
-        _assign_arrays("critic", trainer.critic.variables, arrays)
-        _assign_arrays("generator_optimizer", trainer.generator_optimizer.variables, arrays)
-        _assign_arrays("critic_optimizer", trainer.critic_optimizer.variables, arrays)
-        return json.loads(str(arrays["meta"]))
+    """Load ``training_state.npz`` into a compiled trainer; return its metadata.
+
+    Refuses (``ValueError``) a state whose signature differs from the trainer's:
+    it was saved by other models, and loading it would put numbers into the
+    wrong variables.
+    """
+    path = Path(out_dir) / STATE_FILE
+    arrays, meta = _open_state(path)
+    with arrays:
+        saved = meta.get("signature") or {}
+        for name, (variables, lines) in _parts(trainer).items():
+            if saved.get(name) != lines:
+                first = next(
+                    (
+                        f"saved {a!r}, model {b!r}"
+                        for a, b in zip(saved.get(name) or [], lines)
+                        if a != b
+                    ),
+                    f"{len(saved.get(name) or [])} saved variables, the model has {len(lines)}",
+                )
+                raise ValueError(
+                    f"{path} was saved by a different {name.replace('_', ' ')} ({first}): "
+                    "the models changed since. Start afresh (command line: --fresh; notebook: "
+                    "resume=False)."
+                )
+            try:
+                for i, variable in enumerate(variables):
+                    variable.assign(arrays[f"{name}/{i}"])
+            except Exception as err:
+                raise DamagedRunFile(path, f"{type(err).__name__}: {err}") from None
+    return meta

@@ -4,6 +4,8 @@
     python -m labhelpers.train wgan-gp --out runs/wgan-gp --iterations 970
     python -m labhelpers.train gan --out runs/gan --digit all --epochs 5
     python -m labhelpers.train gan --out runs/gan-lr10 --lr-scale 10
+    python -m labhelpers.train wgan --out runs/wgan --precision float32
+    python -m labhelpers.train --list-methods
 
 Writes ``DIR/generator.keras``, the per-epoch grids and checkpoints and
 ``DIR/history.csv`` (see :mod:`labhelpers.experiment`), shows a progress bar
@@ -18,7 +20,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .experiment import METHODS, REFERENCE_ITERATIONS, REFERENCE_STEPS_PER_EPOCH
+from .layout import GENERATOR_FILE
+from .methods import METHODS
+from .precision import PRECISIONS
+from .settings import REFERENCE_BATCH_SIZE, REFERENCE_ITERATIONS, REFERENCE_STEPS_PER_EPOCH
 
 
 def _positive(text: str) -> int:
@@ -58,24 +63,55 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = _OneLineErrors(
         prog="python -m labhelpers.train",
         description="Train a WGAN, WGAN-GP or standard GAN on MNIST and save it for the notebooks.",
+        epilog="python -m labhelpers.train --list-methods prints the method names.",
     )
     parser.add_argument("method", choices=list(METHODS), help="which algorithm to train")
     parser.add_argument("--out", required=True, help="folder for the generator, grids and history")
-    parser.add_argument("--digit", type=_digit, default="7", help="one digit 0-9 or 'all' (default 7)")
+    parser.add_argument(
+        "--digit", type=_digit, default="7", help="one digit 0-9 or 'all' (default 7)"
+    )
     budget = parser.add_mutually_exclusive_group()
-    budget.add_argument("--iterations", type=_positive,
-                        help=f"generator updates in total (default {REFERENCE_ITERATIONS})")
-    budget.add_argument("--epochs", type=_positive,
-                        help=f"epochs of {REFERENCE_STEPS_PER_EPOCH} iterations each")
-    parser.add_argument("--batch-size", type=_positive, default=64, help="default 64 (must be even)")
+    budget.add_argument(
+        "--iterations",
+        type=_positive,
+        help=f"generator updates in total (default {REFERENCE_ITERATIONS})",
+    )
+    budget.add_argument(
+        "--epochs", type=_positive, help=f"epochs of {REFERENCE_STEPS_PER_EPOCH} iterations each"
+    )
+    parser.add_argument(
+        "--batch-size",
+        type=_positive,
+        default=REFERENCE_BATCH_SIZE,
+        help=f"default {REFERENCE_BATCH_SIZE} (must be even)",
+    )
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
-    parser.add_argument("--lr-scale", type=_positive_float, default=1.0,
-                        help="multiply both learning rates (notebook 04 uses 10; default 1)")
+    parser.add_argument(
+        "--lr-scale",
+        type=_positive_float,
+        default=1.0,
+        help="multiply both learning rates (notebook 04 uses 10; default 1)",
+    )
+    parser.add_argument(
+        "--precision",
+        choices=PRECISIONS,
+        default="auto",
+        help="auto (default): bfloat16 where the CPU or GPU runs it fast, else float32",
+    )
     resume = parser.add_mutually_exclusive_group()
-    resume.add_argument("--resume", dest="resume", action="store_true", default=True,
-                        help="carry on from DIR's last completed epoch if there is one (default)")
-    resume.add_argument("--fresh", dest="resume", action="store_false",
-                        help="ignore and replace an earlier run in DIR")
+    resume.add_argument(
+        "--resume",
+        dest="resume",
+        action="store_true",
+        default=True,
+        help="carry on from DIR's last completed epoch if there is one (default)",
+    )
+    resume.add_argument(
+        "--fresh",
+        dest="resume",
+        action="store_false",
+        help="ignore and replace an earlier run in DIR",
+    )
     args = parser.parse_args(argv)
     if args.batch_size % 2:
         parser.error(f"--batch-size must be even (half real, half fake), got {args.batch_size}")
@@ -83,35 +119,65 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv == ["--list-methods"]:  # for scripts such as `make pretrain`
+        print(" ".join(METHODS))
+        return 0
     args = parse_args(argv)
     # Imported here so that --help and argument errors answer at once,
     # without the seconds TensorFlow takes to load.
     from .callbacks import TrainingDiverged
     from .data import MnistDataError
     from .experiment import train
+    from .methods import get_method
+    from .precision import resolve
 
-    iterations = args.iterations or (args.epochs or 10) * REFERENCE_STEPS_PER_EPOCH
-    print(f"Training {args.method} on digit {args.digit} for {iterations} iterations "
-          f"(batch {args.batch_size}, seed {args.seed}, learning rates x{args.lr_scale:g}) "
-          f"into {args.out}", flush=True)
+    iterations = (
+        args.iterations
+        or (args.epochs or REFERENCE_ITERATIONS // REFERENCE_STEPS_PER_EPOCH)
+        * REFERENCE_STEPS_PER_EPOCH
+    )
+    precision = resolve(args.precision, get_method(args.method).bfloat16_auto)
+    print(
+        f"Training {args.method} on digit {args.digit} for {iterations} iterations "
+        f"(batch {args.batch_size}, seed {args.seed}, learning rates x{args.lr_scale:g}, "
+        f"{precision}) into {args.out}",
+        flush=True,
+    )
     # Passed only when changed, so runs made without it keep matching their settings.
     lr_scale = {"lr_scale": args.lr_scale} if args.lr_scale != 1.0 else {}
     try:
-        result = train(args.method, args.out, digit=args.digit, iterations=iterations,
-                       batch_size=args.batch_size, seed=args.seed, resume=args.resume,
-                       progress="terminal", **lr_scale)
+        result = train(
+            args.method,
+            args.out,
+            digit=args.digit,
+            iterations=iterations,
+            batch_size=args.batch_size,
+            seed=args.seed,
+            resume=args.resume,
+            progress="terminal",
+            precision=precision,
+            **lr_scale,
+        )
     except (MnistDataError, TrainingDiverged, ValueError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2 if isinstance(err, (MnistDataError, ValueError)) else 1
     except KeyboardInterrupt:
-        print(f"\nInterrupted. Files of the last completed epoch are in {args.out}; "
-              "run the same command again to carry on.", file=sys.stderr)
+        print(
+            f"\nInterrupted. Files of the last completed epoch are in {args.out}; "
+            "run the same command again to carry on.",
+            file=sys.stderr,
+        )
         return 130
     h = result.history
-    print(f"Done: {result.iterations} iterations, wall time {result.wall_seconds:.1f} s, "
-          f"{result.iterations_per_second:.2f} it/s")
+    print(
+        f"Done: {result.iterations} iterations, wall time {result.wall_seconds:.1f} s, "
+        f"{result.iterations_per_second:.2f} it/s"
+    )
     if h:
-        print("Final losses: " + ", ".join(f"{k} {h[k][-1]:+.3f}" for k in h
-                                             if k not in ("iteration", "epoch")))
-    print(f"Generator: {result.out_dir / 'generator.keras'}")
+        print(
+            "Final losses: "
+            + ", ".join(f"{k} {h[k][-1]:+.3f}" for k in h if k not in ("iteration", "epoch"))
+        )
+    print(f"Generator: {result.out_dir / GENERATOR_FILE}")
     return 0

@@ -1,20 +1,10 @@
 """One function that runs a whole training session: :func:`train`.
 
 Notebooks and the command line (``python -m labhelpers.train``) both call
-it, so a run started from either writes the same files into ``out_dir``:
-
-==========================  ==================================================
-``generator.keras``         the final generator (load it in notebook 02)
-``generator_epoch_NNN.keras``  the generator after each epoch
-``grid_epoch_NNN.png``      10x10 samples after each epoch
-``history.csv``             every iteration's losses
-``losses.png``              the loss plot at the end
-``training_state.npz``      what ``resume`` needs to carry on
-==========================  ==================================================
-
-Running :func:`train` again on the same ``out_dir`` resumes from the last
-completed epoch (weights, optimizers, iteration count and history), unless
-``resume=False`` asks for a fresh start.
+it, so a run started from either writes the same files into its run folder
+(listed in :mod:`labhelpers.layout`). Running :func:`train` again on the same
+folder resumes from the last completed epoch (weights, optimizers, iteration
+count and history), unless ``resume=False`` asks for a fresh start.
 """
 
 from __future__ import annotations
@@ -30,28 +20,32 @@ import numpy as np
 import tensorflow as tf
 
 from . import callbacks as cb
-from .checkpoints import STATE_FILE, atomic_save_model, read_state_meta, restore_training_state
+from . import layout
+from .checkpoints import atomic_save_model, read_state_meta, restore_training_state
 from .data import check_digit, load_mnist
-from .models import LATENT_DIM, build_critic, build_discriminator, build_generator, build_gp_critic
+from .methods import get_method
+from .models import LATENT_DIM, build_generator
 from .plotting import plot_losses
-from .settings import set_seed
-from .training import GAN, WGAN, WGANGP, AdversarialTrainer
+from .precision import building_in, resolve
+from .settings import (
+    REFERENCE_BATCH_SIZE,
+    REFERENCE_ITERATIONS,
+    REFERENCE_STEPS_PER_EPOCH,
+    run_dir,
+    set_seed,
+)
+from .training import AdversarialTrainer
 
-METHODS = {
-    "wgan": (WGAN, build_critic),
-    "wgan-gp": (WGANGP, build_gp_critic),
-    "gan": (GAN, build_discriminator),
-}
-REFERENCE_ITERATIONS = 970
-REFERENCE_STEPS_PER_EPOCH = 97
 
-
-def build_trainer(method: str = "wgan", latent_dim: int = LATENT_DIM, **kwargs) -> AdversarialTrainer:
-    """A compiled trainer for ``method`` ('wgan', 'wgan-gp' or 'gan') with fresh networks."""
-    if method not in METHODS:
-        raise ValueError(f"method must be one of {', '.join(METHODS)}; got {method!r}.")
-    trainer_class, build_judge = METHODS[method]
-    trainer = trainer_class(build_generator(latent_dim), build_judge(), **kwargs)
+def build_trainer(
+    method: str = "wgan", latent_dim: int = LATENT_DIM, precision: str = "float32", **kwargs
+) -> AdversarialTrainer:
+    """A compiled trainer for ``method`` (a name in :data:`labhelpers.methods.METHODS`)
+    with fresh networks computing in ``precision`` ('float32', 'bfloat16' or 'auto')."""
+    entry = get_method(method)
+    with building_in(resolve(precision, entry.bfloat16_auto)):
+        generator, judge = build_generator(latent_dim), entry.build_judge()
+    trainer = entry.trainer(generator, judge, **kwargs)
     trainer.compile()
     return trainer
 
@@ -85,6 +79,7 @@ class TrainResult:
     wall_seconds: float
     iterations_per_second: float
     grids: list[Path] = field(default_factory=list)
+    precision: str = "float32"
 
     @property
     def generator(self) -> keras.Model:
@@ -102,23 +97,25 @@ def _in_notebook() -> bool:
 
 def train(
     method: str = "wgan",
-    out_dir: str | os.PathLike = "runs/wgan",
+    out_dir: str | os.PathLike | None = None,
     digit: int | str | None = 7,
     iterations: int = REFERENCE_ITERATIONS,
-    batch_size: int = 64,
+    batch_size: int = REFERENCE_BATCH_SIZE,
     steps_per_epoch: int = REFERENCE_STEPS_PER_EPOCH,
     seed: int = 1,
     resume: bool = True,
     images: np.ndarray | None = None,
     progress: str = "auto",
     extra_callbacks: list | None = None,
+    precision: str = "auto",
     **trainer_kwargs,
 ) -> TrainResult:
     """Train ``method`` on MNIST and save everything into ``out_dir``.
 
     Args:
-        method: 'wgan' (clipping), 'wgan-gp' or 'gan'.
-        out_dir: folder for the generator, grids, history and checkpoints.
+        method: 'wgan' (clipping), 'wgan-gp' or 'gan' (see :mod:`labhelpers.methods`).
+        out_dir: folder for the generator, grids, history and checkpoints; by
+            default the lesson's run folder, :func:`labhelpers.settings.run_dir`.
         digit: train on one digit (default 7) or on 'all'.
         iterations: generator updates in total (970 = the reference lab).
         batch_size: real + fake images per critic update (half each), and
@@ -129,22 +126,38 @@ def train(
         images: train on these images instead of loading MNIST.
         progress: 'notebook', 'terminal', 'none' or 'auto'.
         extra_callbacks: more Keras callbacks to run after the course's own.
+        precision: 'float32', 'bfloat16' or 'auto' (bfloat16 where the hardware runs
+            it fast and the method's quality was shown to hold; see :mod:`labhelpers.precision`).
         trainer_kwargs: passed to the trainer (e.g. ``n_critic``, ``gp_weight``).
 
     Raises:
         TrainingDiverged: a loss became non-finite (the last good epoch is kept).
+        DamagedRunFile: a file of an earlier run in ``out_dir`` cannot be read.
     """
-    if method not in METHODS:
-        raise ValueError(f"method must be one of {', '.join(METHODS)}; got {method!r}.")
-    for name, value in (("iterations", iterations), ("batch_size", batch_size),
-                        ("steps_per_epoch", steps_per_epoch)):
+    entry = get_method(method)
+    for name, value in (
+        ("iterations", iterations),
+        ("batch_size", batch_size),
+        ("steps_per_epoch", steps_per_epoch),
+    ):
         if int(value) < 1:
             raise ValueError(f"{name} must be a positive whole number, got {value}.")
     if batch_size % 2:
-        raise ValueError(f"batch_size must be even (half real, half fake per critic update), got {batch_size}.")
-    out_dir = Path(out_dir)
-    config = {"method": method, "digit": check_digit(digit), "batch_size": int(batch_size),
-              "steps_per_epoch": int(steps_per_epoch), "seed": int(seed), **trainer_kwargs}
+        raise ValueError(
+            f"batch_size must be even (half real, half fake per critic update), got {batch_size}."
+        )
+    out_dir = Path(out_dir) if out_dir is not None else run_dir(method)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ValueError(f"{out_dir} is a file, not a folder: name a folder for the run's files.")
+    precision = resolve(precision, entry.bfloat16_auto)
+    config = {
+        "method": method,
+        "digit": check_digit(digit),
+        "batch_size": int(batch_size),
+        "steps_per_epoch": int(steps_per_epoch),
+        "seed": int(seed),
+        **trainer_kwargs,
+    }
 
     meta = read_state_meta(out_dir) if resume else None
     if meta is not None and {k: meta.get(k) for k in config} != config:
@@ -159,26 +172,36 @@ def train(
     set_seed(seed)
     if images is None:
         images = load_mnist(digit)
-    trainer = build_trainer(method, **trainer_kwargs)
+    trainer = build_trainer(method, precision=precision, **trainer_kwargs)
     rows: list[dict] = []
     if meta is not None:
         restore_training_state(trainer, out_dir)
         start_epoch = meta["epoch"]
         set_seed(seed + start_epoch)  # fresh random numbers for the resumed epochs
-        rows = [r for r in _rows(cb.read_history(out_dir / cb.HISTORY_FILE))
-                if r["iteration"] <= trainer.iteration]
+        rows = [
+            r
+            for r in _rows(cb.read_history(out_dir / layout.HISTORY_FILE))
+            if r["iteration"] <= trainer.iteration
+        ]
     else:
         start_epoch = 0
     start = trainer.iteration
 
     history = cb.LossHistory(out_dir, rows)
     grid = cb.SampleGrid(out_dir, history, trainer.latent_dim, method, seed=seed)
-    callbacks = [history, grid, cb.GeneratorCheckpoint(out_dir, history),
-                 cb.ResumeCheckpoint(out_dir, history, config), _StopAt(iterations)]
+    callbacks = [
+        history,
+        grid,
+        cb.GeneratorCheckpoint(out_dir, history),
+        cb.ResumeCheckpoint(out_dir, history, config, precision=precision),
+        _StopAt(iterations),
+    ]
     mode = progress if progress != "auto" else ("notebook" if _in_notebook() else "terminal")
     if start >= iterations and mode != "none":
-        print(f"{out_dir} already holds a complete run of {start} iterations: loaded it. "
-              "To train again, pass resume=False (CLI: --fresh).")
+        print(
+            f"{out_dir} already holds a complete run of {start} iterations: loaded it. "
+            "To train again, pass resume=False (CLI: --fresh)."
+        )
     elif mode == "notebook":
         callbacks.append(cb.NotebookProgress(iterations, start, grid))
     elif mode == "terminal":
@@ -190,25 +213,39 @@ def train(
     wall = 0.0
     if start < iterations:
         dataset = make_dataset(images, batch_size // 2, trainer.n_critic, seed + start_epoch)
-        trainer.fit(dataset, epochs=epochs, initial_epoch=start_epoch,
-                    steps_per_epoch=steps_per_epoch, callbacks=callbacks, verbose=0,
-                    shuffle=False)  # the dataset shuffles itself
+        trainer.fit(
+            dataset,
+            epochs=epochs,
+            initial_epoch=start_epoch,
+            steps_per_epoch=steps_per_epoch,
+            callbacks=callbacks,
+            verbose=0,
+            shuffle=False,
+        )  # the dataset shuffles itself
         wall = time.perf_counter() - t0
     if history.diverged:
         raise cb.TrainingDiverged(history.diverged)
 
-    atomic_save_model(trainer.generator, out_dir / "generator.keras")
+    atomic_save_model(trainer.generator, out_dir / layout.GENERATOR_FILE)
     done = trainer.iteration
     arrays = history.as_arrays()
     if arrays:
-        fig = plot_losses(arrays, f"{method.upper()} losses over {done} iterations",
-                          out_dir / "losses.png")
+        fig = plot_losses(
+            arrays, f"{method.upper()} losses over {done} iterations", out_dir / layout.LOSSES_FILE
+        )
         import matplotlib.pyplot as plt
 
         plt.close(fig)
-    return TrainResult(trainer, out_dir, arrays, done, wall,
-                       (done - start) / wall if wall > 0 and done > start else float("nan"),
-                       sorted(out_dir.glob("grid_epoch_*.png")))
+    return TrainResult(
+        trainer,
+        out_dir,
+        arrays,
+        done,
+        wall,
+        (done - start) / wall if wall > 0 and done > start else float("nan"),
+        layout.epoch_grids(out_dir),
+        precision,
+    )
 
 
 class _StopAt(keras.callbacks.Callback):
@@ -229,14 +266,13 @@ def _rows(history: dict[str, np.ndarray]) -> list[dict]:
     if not history:
         return []
     n = len(history["iteration"])
-    return [{k: (int(v[i]) if k in ("iteration", "epoch") else float(v[i])) for k, v in history.items()}
-            for i in range(n)]
+    return [
+        {k: (int(v[i]) if k in ("iteration", "epoch") else float(v[i])) for k, v in history.items()}
+        for i in range(n)
+    ]
 
 
 def _clear_run(out_dir: Path) -> None:
-    """Remove the files of an earlier run in ``out_dir`` (only files this module writes)."""
-    patterns = ["generator.keras", "generator_epoch_*.keras", "grid_epoch_*.png",
-                cb.HISTORY_FILE, "losses.png", STATE_FILE]
-    for pattern in patterns:
-        for path in out_dir.glob(pattern):
-            path.unlink()
+    """Remove the files of an earlier run in ``out_dir`` (only files this package writes)."""
+    for path in layout.run_files(out_dir):
+        path.unlink()

@@ -24,8 +24,9 @@ def interpolate(z0: np.ndarray, z1: np.ndarray, steps: int) -> np.ndarray:
 
 
 def generate(generator: keras.Model, z: np.ndarray) -> np.ndarray:
-    """Images for latent points ``z``, with BatchNorm in inference mode."""
-    return generator(np.asarray(z, "float32"), training=False).numpy()
+    """Images for latent points ``z``, with BatchNorm in inference mode, as float32
+    (a bfloat16 generator's output is cast, so plots and scores see ordinary numbers)."""
+    return np.asarray(generator(np.asarray(z, "float32"), training=False), dtype="float32")
 
 
 class LatentExplorer:
@@ -43,8 +44,9 @@ class LatentExplorer:
         style = {"description_width": "60px"}
         self.seed_a = widgets.IntSlider(value=0, min=0, max=99, description="seed A", style=style)
         self.seed_b = widgets.IntSlider(value=1, min=0, max=99, description="seed B", style=style)
-        self.mix = widgets.FloatSlider(value=0.0, min=0.0, max=1.0, step=0.05, description="mix",
-                                       style=style)
+        self.mix = widgets.FloatSlider(
+            value=0.0, min=0.0, max=1.0, step=0.05, description="mix", style=style
+        )
         self.image = widgets.Image(format="png", width=168, height=168)
         for slider in (self.seed_a, self.seed_b, self.mix):
             slider.observe(lambda change: self.redraw(), names="value")

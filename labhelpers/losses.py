@@ -25,9 +25,12 @@ FAKE_LABEL = 1.0
 
 
 def wasserstein_loss(labels, scores) -> tf.Tensor:
-    """``mean(labels * scores)``: the +-1 label trick for a Keras-style loss."""
-    labels = tf.cast(labels, scores.dtype)
-    return tf.reduce_mean(labels * scores)
+    """``mean(labels * scores)``: the +-1 label trick for a Keras-style loss.
+
+    Computed in float32 whatever the critic's precision (bfloat16 scores are cast).
+    """
+    scores = tf.cast(scores, "float32")
+    return tf.reduce_mean(tf.cast(labels, "float32") * scores)
 
 
 def gradient_penalty(critic, real: tf.Tensor, fake: tf.Tensor, eps: float = 1e-12) -> tf.Tensor:
@@ -39,11 +42,12 @@ def gradient_penalty(critic, real: tf.Tensor, fake: tf.Tensor, eps: float = 1e-1
     gradient is exactly zero (sqrt'(0) is infinite).
     """
     batch = tf.shape(real)[0]
+    fake = tf.cast(fake, real.dtype)  # a bfloat16 generator's images, in the data's float32
     alpha = tf.random.uniform([batch, 1, 1, 1], 0.0, 1.0, dtype=real.dtype)
     x_hat = alpha * real + (1.0 - alpha) * fake
     with tf.GradientTape() as tape:
         tape.watch(x_hat)
         scores = critic(x_hat, training=True)
-    grads = tape.gradient(scores, x_hat)
+    grads = tf.cast(tape.gradient(scores, x_hat), "float32")
     norms = tf.sqrt(tf.reduce_sum(tf.square(grads), axis=[1, 2, 3]) + eps)
     return tf.reduce_mean(tf.square(norms - 1.0))

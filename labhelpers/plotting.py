@@ -9,8 +9,8 @@ run never leaves half a PNG behind.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Mapping, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -33,7 +33,7 @@ def image_grid(
     size: float = 0.6,
 ) -> plt.Figure:
     """A figure with ``images`` (N, 28, 28, 1) in [-1, 1] on a square-ish grid."""
-    images = np.asarray(images)
+    images = np.asarray(images, dtype="float32")  # bfloat16 arrays would not draw
     n = len(images)
     cols = cols or int(np.ceil(np.sqrt(n)))
     rows = int(np.ceil(n / cols))
@@ -47,7 +47,9 @@ def image_grid(
     return fig
 
 
-def save_image_grid(images: np.ndarray, path: str | os.PathLike, title: str, cols: int = 10) -> Path:
+def save_image_grid(
+    images: np.ndarray, path: str | os.PathLike, title: str, cols: int = 10
+) -> Path:
     """Draw :func:`image_grid` into a PNG file and close the figure."""
     fig = image_grid(images, title, cols=cols)
     try:
@@ -86,7 +88,9 @@ def plot_losses(
     return fig
 
 
-def make_animation(frames: Sequence[str | os.PathLike], path: str | os.PathLike, fps: float = 2) -> Path:
+def make_animation(
+    frames: Sequence[str | os.PathLike], path: str | os.PathLike, fps: float = 2
+) -> Path:
     """Write the PNGs in ``frames`` (e.g. the per-epoch grids) into an animated GIF.
 
     Uses matplotlib's PillowWriter: no extra dependency, and no deprecation
@@ -122,7 +126,9 @@ def show_source(obj) -> None:
     display(Markdown(f"```python\n{inspect.getsource(obj)}\n```"))
 
 
-def show_images(paths: Sequence[str | os.PathLike], titles: Sequence[str], width: float = 4.5) -> plt.Figure:
+def show_images(
+    paths: Sequence[str | os.PathLike], titles: Sequence[str], width: float = 4.5
+) -> plt.Figure:
     """Show saved PNGs (e.g. per-epoch grids) side by side, each with a title."""
     fig, axes = plt.subplots(1, len(paths), figsize=(width * len(paths), width), squeeze=False)
     for ax, path, title in zip(axes.flat, paths, titles):
@@ -131,3 +137,27 @@ def show_images(paths: Sequence[str | os.PathLike], titles: Sequence[str], width
         ax.axis("off")
     fig.tight_layout()
     return fig
+
+
+def refresh_readme_images(runs: str | os.PathLike | None = None) -> list[Path]:
+    """Write ``images/training_<method>.gif`` (the README's animations) from the
+    pre-trained runs of the sevens in ``runs`` (default: the runs folder).
+
+    The notebooks never write into ``images/``: a learner's run keeps its
+    animation in its own folder. ``make readme-images`` calls this.
+    """
+    from . import layout
+    from .methods import METHODS
+    from .settings import PROJECT_ROOT, runs_root
+
+    runs = Path(runs) if runs is not None else runs_root()
+    missing = [m for m in METHODS if not layout.epoch_grids(runs / m)]
+    if missing:
+        raise FileNotFoundError(
+            f"No sample grids in {', '.join(str(runs / m) for m in missing)}: "
+            "pre-train the runs first (make pretrain)."
+        )
+    return [
+        make_animation(layout.epoch_grids(runs / m), PROJECT_ROOT / "images" / f"training_{m}.gif")
+        for m in METHODS
+    ]

@@ -32,18 +32,22 @@ FEATURE_LAYER = "features"
 def build_classifier() -> keras.Sequential:
     """A small CNN: two strided convolutions, a 128-unit feature layer, 10 classes."""
     layers = keras.layers
-    return keras.Sequential([
-        keras.Input((28, 28, 1)),
-        layers.Conv2D(32, 3, strides=2, padding="same", activation="relu"),
-        layers.Conv2D(64, 3, strides=2, padding="same", activation="relu"),
-        layers.Flatten(),
-        layers.Dense(128, activation="relu", name=FEATURE_LAYER),
-        layers.Dense(10, activation="softmax"),
-    ], name="mnist_classifier")
+    return keras.Sequential(
+        [
+            keras.Input((28, 28, 1)),
+            layers.Conv2D(32, 3, strides=2, padding="same", activation="relu"),
+            layers.Conv2D(64, 3, strides=2, padding="same", activation="relu"),
+            layers.Flatten(),
+            layers.Dense(128, activation="relu", name=FEATURE_LAYER),
+            layers.Dense(10, activation="softmax"),
+        ],
+        name="mnist_classifier",
+    )
 
 
-def train_classifier(path: str | os.PathLike | None = None, epochs: int = 3,
-                     verbose: int = 0, seed: int = 0) -> tuple[keras.Model, float]:
+def train_classifier(
+    path: str | os.PathLike | None = None, epochs: int = 3, verbose: int = 0, seed: int = 0
+) -> tuple[keras.Model, float]:
     """Load the cached classifier, or train it on MNIST's training split and cache it.
 
     Training starts from ``seed`` (it re-seeds the random generators), so the
@@ -58,7 +62,9 @@ def train_classifier(path: str | os.PathLike | None = None, epochs: int = 3,
         x_train, y_train = load_mnist_with_labels(split="train")
         set_seed(seed)
         model = build_classifier()
-        model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+        model.compile(
+            optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"]
+        )
         model.fit(x_train, y_train, epochs=epochs, batch_size=128, verbose=verbose)
         from .checkpoints import atomic_save_model
 
@@ -70,8 +76,9 @@ def train_classifier(path: str | os.PathLike | None = None, epochs: int = 3,
 def _outputs(model: keras.Model, images: np.ndarray, batch: int = 500) -> np.ndarray:
     """``model`` applied to ``images`` in batches (plain calls: no tracing, no warnings)."""
     images = np.asarray(images, "float32")
-    return np.concatenate([model(images[i:i + batch], training=False).numpy()
-                           for i in range(0, len(images), batch)])
+    return np.concatenate(
+        [model(images[i : i + batch], training=False).numpy() for i in range(0, len(images), batch)]
+    )
 
 
 def features(classifier: keras.Model, images: np.ndarray) -> np.ndarray:
@@ -109,8 +116,13 @@ def distance_from_uniform(histogram: np.ndarray) -> float:
     return float(0.5 * np.abs(np.asarray(histogram) - 0.1).sum())
 
 
-def score_checkpoints(run_dir: str | os.PathLike, classifier: keras.Model,
-                      real_features: np.ndarray, n: int = 1000, seed: int = 0) -> dict[str, np.ndarray]:
+def score_checkpoints(
+    run_dir: str | os.PathLike,
+    classifier: keras.Model,
+    real_features: np.ndarray,
+    n: int = 1000,
+    seed: int = 0,
+) -> dict[str, np.ndarray]:
     """Fréchet distance of every ``generator_epoch_NNN.keras`` in ``run_dir``.
 
     Each checkpoint draws the same ``n`` latent points, so the scores differ

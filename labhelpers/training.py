@@ -40,7 +40,6 @@ class AdversarialTrainer(keras.Model):
     updates) and ``generator``, the losses the lesson plots.
     """
 
-    method = "base"
     n_critic_default = 5
 
     def __init__(
@@ -151,8 +150,6 @@ class WGAN(AdversarialTrainer):
     with clipping.
     """
 
-    method = "wgan"
-
     def critic_losses(self, real, fake):
         real_loss = wasserstein_loss(REAL_LABEL, self.critic(real, training=True))
         fake_loss = wasserstein_loss(FAKE_LABEL, self.critic(fake, training=True))
@@ -177,8 +174,6 @@ class WGANGP(WGAN):
     (``build_gp_critic``). Adam, learning rate 1e-4, beta = (0.5, 0.9): the
     settings of the paper's MNIST code.
     """
-
-    method = "wgan-gp"
 
     def __init__(self, generator, critic, n_critic=None, gp_weight: float = 10.0, **kwargs):
         super().__init__(generator, critic, n_critic=n_critic, **kwargs)
@@ -208,7 +203,6 @@ class GAN(AdversarialTrainer):
     beta_1 = 0.5, as in the DCGAN paper.
     """
 
-    method = "gan"
     n_critic_default = 1
 
     def __init__(self, generator, critic, n_critic=None, **kwargs):
@@ -216,13 +210,14 @@ class GAN(AdversarialTrainer):
         self.bce = keras.losses.BinaryCrossentropy()
 
     def critic_losses(self, real, fake):
-        p_real = self.critic(real, training=True)
-        p_fake = self.critic(fake, training=True)
+        p_real = tf.cast(self.critic(real, training=True), "float32")
+        p_fake = tf.cast(self.critic(fake, training=True), "float32")
         real_loss = self.bce(tf.ones_like(p_real), p_real)
         fake_loss = self.bce(tf.zeros_like(p_fake), p_fake)
         return real_loss, fake_loss, 0.0
 
     def generator_loss(self, fake_scores):
+        fake_scores = tf.cast(fake_scores, "float32")
         return self.bce(tf.ones_like(fake_scores), fake_scores)
 
     def default_critic_optimizer(self):

@@ -22,7 +22,9 @@ MARK = "# NBVAL_CHECK_OUTPUT"
 def clean(path: Path) -> None:
     notebook = nbformat.read(path, as_version=4)
     executed = nbformat.read(path, as_version=4)
-    NotebookClient(executed, timeout=1200, resources={"metadata": {"path": str(path.parent)}}).execute()
+    NotebookClient(
+        executed, timeout=1200, resources={"metadata": {"path": str(path.parent)}}
+    ).execute()
     for cell, ran in zip(notebook.cells, executed.cells):
         if cell.cell_type != "code":
             continue

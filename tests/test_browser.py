@@ -4,9 +4,10 @@ For each notebook, in course order, the test opens it in JupyterLab, runs
 Run -> Run All Cells from the menu (quick mode), waits for the last cell and
 then checks what is on the page: every code cell ran, no cell shows an error
 or anything on stderr, every figure loaded, and (01) the live training
-display rendered (a progress bar per training run, filled to the end). In 02 it moves the explorer's "seed A" slider with the
-keyboard, as a learner would with the mouse, and checks that the digit
-redraws (a screenshot of the image before and after differs).
+display rendered (a progress bar per training run, filled to the end). In
+02 it moves the explorer's "seed A" slider with the keyboard, as a learner
+would with the mouse, and checks that the digit redraws (a screenshot of the
+image before and after differs).
 
 It drives Debian's ``chromium`` (``/usr/bin/chromium``, or ``$CHROMIUM``)
 through Playwright's Python package; no browser is downloaded. Without
@@ -38,14 +39,18 @@ TOKEN = "wgan-lab-browser-test"
 # screen (the test reads every cell from the page) or ask about news.
 LAB_SETTINGS = {
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": '{"windowingMode": "none"}',
-    "@jupyterlab/apputils-extension/notification.jupyterlab-settings":
-        '{"fetchNews": "false", "checkForUpdates": false}',
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": (
+        '{"fetchNews": "false", "checkForUpdates": false}'
+    ),
 }
 
 
 def find_chromium() -> str | None:
-    for candidate in (os.environ.get("CHROMIUM"), shutil.which("chromium"),
-                      shutil.which("chromium-browser")):
+    for candidate in (
+        os.environ.get("CHROMIUM"),
+        shutil.which("chromium"),
+        shutil.which("chromium-browser"),
+    ):
         if candidate and Path(candidate).is_file():
             return candidate
     return None
@@ -81,15 +86,31 @@ def lab_url(tmp_path_factory, chromium_path):
     shutil.copytree(ROOT / "notebooks", home / "course" / "notebooks")
     port = free_port()
     # Its own runs folder, so the notebooks really train (with live progress) in the browser.
-    env = dict(os.environ, WGAN_LAB_QUICK="1", WGAN_LAB_RUNS=str(home / "runs"),
-               JUPYTERLAB_SETTINGS_DIR=str(home / "settings"),
-               JUPYTERLAB_WORKSPACES_DIR=str(home / "workspaces"))
+    env = dict(
+        os.environ,
+        WGAN_LAB_QUICK="1",
+        WGAN_LAB_RUNS=str(home / "runs"),
+        JUPYTERLAB_SETTINGS_DIR=str(home / "settings"),
+        JUPYTERLAB_WORKSPACES_DIR=str(home / "workspaces"),
+    )
     log = open(home / "server.log", "w")
     server = subprocess.Popen(
-        [sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--port={port}",
-         "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={TOKEN}", "--allow-root",
-         f"--ServerApp.root_dir={home / 'course'}"],
-        env=env, stdout=log, stderr=subprocess.STDOUT)
+        [
+            sys.executable,
+            "-m",
+            "jupyter",
+            "lab",
+            "--no-browser",
+            f"--port={port}",
+            "--ServerApp.ip=127.0.0.1",
+            f"--IdentityProvider.token={TOKEN}",
+            "--allow-root",
+            f"--ServerApp.root_dir={home / 'course'}",
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 120
     while True:
@@ -99,7 +120,9 @@ def lab_url(tmp_path_factory, chromium_path):
         except OSError:
             if server.poll() is not None or time.time() > deadline:
                 server.kill()
-                pytest.fail("JupyterLab did not start:\n" + (home / "server.log").read_text()[-3000:])
+                pytest.fail(
+                    "JupyterLab did not start:\n" + (home / "server.log").read_text()[-3000:]
+                )
             time.sleep(1)
     yield url
     server.terminate()
@@ -112,9 +135,17 @@ def page(chromium_path, lab_url):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path, headless=True, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-            "--disable-background-networking", "--no-first-run"])
+        browser = p.chromium.launch(
+            executable_path=chromium_path,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+                "--no-first-run",
+            ],
+        )
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         yield page
         browser.close()
@@ -129,8 +160,9 @@ def open_and_run_all(page, lab_url: str, name: str) -> None:
     page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
     page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
     # Run All marks every code cell [*] at once; that shows the click took effect.
-    page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-InputArea-prompt", has_text="[*]") \
-        .first.wait_for(timeout=30_000)
+    page.locator(
+        ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-InputArea-prompt", has_text="[*]"
+    ).first.wait_for(timeout=30_000)
 
 
 def page_state(page) -> dict:
@@ -162,15 +194,20 @@ def wait_until_done(page, name: str) -> dict:
     idle_since = None
     while True:
         state = page_state(page)
-        assert not state["stderr"], f"{name}: a cell wrote to stderr:\n" + "\n".join(state["stderr"])
+        assert not state["stderr"], f"{name}: a cell wrote to stderr:\n" + "\n".join(
+            state["stderr"]
+        )
         numbers = [int(p[1:-2]) for p in state["prompts"] if p[1:-2].isdigit()]
         if numbers and len(numbers) == len(state["prompts"]) and numbers == sorted(set(numbers)):
             return state
         idle = "*" not in "".join(state["prompts"])
         idle_since = (idle_since or time.time()) if idle else None
-        assert not idle_since or time.time() - idle_since < 30, \
+        assert not idle_since or time.time() - idle_since < 30, (
             f"{name}: execution stopped with cells unrun: {state['prompts']}"
-        assert time.time() < deadline, f"{name}: not finished after {CELL_TIMEOUT_S} s: {state['prompts']}"
+        )
+        assert time.time() < deadline, (
+            f"{name}: not finished after {CELL_TIMEOUT_S} s: {state['prompts']}"
+        )
         page.wait_for_timeout(1000)
 
 
@@ -181,11 +218,15 @@ def test_notebook_runs_in_jupyterlab(page, lab_url, name):
     state = wait_until_done(page, name)
     page.wait_for_timeout(1000)  # let the last images decode
     state = page_state(page)
-    print(f"{name}: {len(state['prompts'])} code cells ran in {time.time() - start:.0f} s, "
-          f"{state['images']} images, {state['progress_bars']} progress bars")
+    print(
+        f"{name}: {len(state['prompts'])} code cells ran in {time.time() - start:.0f} s, "
+        f"{state['images']} images, {state['progress_bars']} progress bars"
+    )
     assert state["images"] >= 2, f"{name}: expected figures on the page, found {state['images']}"
     assert state["broken_images"] == 0, f"{name}: {state['broken_images']} images did not render"
-    assert state["progress_bars"] >= TRAINS.get(name, 0), f"{name}: the live training display is missing"
+    assert state["progress_bars"] >= TRAINS.get(name, 0), (
+        f"{name}: the live training display is missing"
+    )
     assert state["progress_full"] == state["progress_bars"], f"{name}: a progress bar stopped short"
     if name == "02_inference_wgan":
         check_explorer_redraws(page)
@@ -203,8 +244,9 @@ def check_explorer_redraws(page) -> None:
     for _ in range(3):
         handle.press("ArrowRight")
     readout = explorer.locator(".widget-readout").first
-    page.wait_for_function("el => el.textContent.trim() === '3'", arg=readout.element_handle(),
-                           timeout=10_000)
+    page.wait_for_function(
+        "el => el.textContent.trim() === '3'", arg=readout.element_handle(), timeout=10_000
+    )
     deadline = time.time() + 30
     while image.screenshot() == before:
         assert time.time() < deadline, "the explorer's digit did not redraw after the slider moved"

@@ -30,7 +30,9 @@ def test_clipped_critic_round_trips(tmp_path):
 
 
 def test_missing_generator_says_how_to_get_one(tmp_path):
-    with pytest.raises(FileNotFoundError, match="Run notebook 01_train_wgan first.*labhelpers.train"):
+    with pytest.raises(
+        FileNotFoundError, match="Run notebook 01_train_wgan first.*labhelpers.train"
+    ):
         load_generator(tmp_path / "generator.keras")
 
 

@@ -1,7 +1,5 @@
 """The MNIST loader: range, shape, digit filter, source order and error messages."""
 
-import os
-
 import numpy as np
 import pytest
 
@@ -40,7 +38,9 @@ def test_missing_file_says_how_to_fix(monkeypatch):
     with pytest.raises(MnistDataError) as err:
         load_mnist()
     message = str(err.value)
-    assert "/nowhere/mnist.npz" in message and "MNIST_NPZ" in message and ".keras/datasets" in message
+    assert (
+        "/nowhere/mnist.npz" in message and "MNIST_NPZ" in message and ".keras/datasets" in message
+    )
 
 
 def test_offline_without_any_file_is_one_clear_error(monkeypatch, tmp_path):

@@ -37,8 +37,12 @@ SCRIPT = textwrap.dedent("""
 
 @pytest.mark.parametrize("method", ["wgan", "wgan-gp"])
 def test_trainer_under_mirrored_strategy(method):
-    done = subprocess.run([sys.executable, "-c", SCRIPT.replace("{method}", method)],
-                          capture_output=True, text=True, timeout=600,
-                          cwd=Path(__file__).resolve().parents[1])
+    done = subprocess.run(
+        [sys.executable, "-c", SCRIPT.replace("{method}", method)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=Path(__file__).resolve().parents[1],
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stdout.startswith("OK 3")

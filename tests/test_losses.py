@@ -38,8 +38,9 @@ def test_critic_gradient_pushes_real_up_and_fake_down():
 
 def linear_critic(w: np.ndarray) -> keras.Model:
     """D(x) = w . x (no bias): its gradient is w everywhere."""
-    critic = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(),
-                               keras.layers.Dense(1, use_bias=False)])
+    critic = keras.Sequential(
+        [keras.Input((28, 28, 1)), keras.layers.Flatten(), keras.layers.Dense(1, use_bias=False)]
+    )
     critic.layers[-1].set_weights([w.reshape(-1, 1)])
     return critic
 

@@ -5,8 +5,15 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from labhelpers.models import (ClipConstraint, SingleFilterConv2D, build_critic, build_discriminator,
-                               build_generator, build_gp_critic)
+from labhelpers.models import (
+    ClipConstraint,
+    FusedBatchNormalization,
+    SingleFilterConv2D,
+    build_critic,
+    build_discriminator,
+    build_generator,
+    build_gp_critic,
+)
 
 
 def test_generator_makes_images_in_tanh_range():
@@ -22,12 +29,13 @@ def test_judges_give_one_number_per_image(build):
 
 def test_critic_clips_conv_kernels_only_and_gp_critic_has_no_batchnorm():
     critic = build_critic()
-    convs = [l for l in critic.layers if isinstance(l, keras.layers.Conv2D)]
-    assert len(convs) == 2 and all(isinstance(l.kernel_constraint, ClipConstraint) for l in convs)
+    convs = [layer for layer in critic.layers if isinstance(layer, keras.layers.Conv2D)]
+    assert len(convs) == 2
+    assert all(isinstance(layer.kernel_constraint, ClipConstraint) for layer in convs)
     assert critic.layers[-1].activation.__name__ == "linear"
     gp = build_gp_critic()
-    assert not any(isinstance(l, keras.layers.BatchNormalization) for l in gp.layers)
-    assert not any(getattr(l, "kernel_constraint", None) for l in gp.layers)
+    assert not any(isinstance(layer, keras.layers.BatchNormalization) for layer in gp.layers)
+    assert not any(getattr(layer, "kernel_constraint", None) for layer in gp.layers)
 
 
 def test_clip_constraint_clips_and_round_trips():
@@ -51,3 +59,25 @@ def test_single_filter_conv_matches_plain_conv2d():
 def test_bad_latent_size_is_a_clear_error():
     with pytest.raises(ValueError, match="latent_dim"):
         build_generator(0)
+
+
+def test_fused_batch_norm_matches_keras_batch_norm():
+    x = tf.random.normal([4, 9, 9, 16]) * 3 + 1
+    fused, plain = FusedBatchNormalization(), keras.layers.BatchNormalization()
+    fused.build(x.shape)
+    plain.build(x.shape)
+    fused.gamma.assign(tf.random.normal([16]))
+    fused.beta.assign(tf.random.normal([16]))
+    plain.set_weights(fused.get_weights())
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch(x)
+        y_fused, y_plain = fused(x, training=True), plain(x, training=True)
+        loss_fused, loss_plain = tf.reduce_sum(y_fused**3), tf.reduce_sum(y_plain**3)
+    np.testing.assert_allclose(y_fused.numpy(), y_plain.numpy(), atol=1e-5)
+    for a, b in zip(fused.get_weights(), plain.get_weights()):  # incl. moving mean and variance
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+    grads_fused = tape.gradient(loss_fused, [x, fused.gamma, fused.beta])
+    grads_plain = tape.gradient(loss_plain, [x, plain.gamma, plain.beta])
+    for a, b in zip(grads_fused, grads_plain):
+        np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-4, atol=1e-3)
+    np.testing.assert_allclose(fused(x).numpy(), plain(x).numpy(), atol=1e-5)  # inference mode

@@ -26,7 +26,8 @@ def test_outputs_only_on_checked_cells(path):
         assert (cell.execution_count is not None) == checked, f"cell {i}: execution count"
         assert bool(cell.outputs) == checked, (
             f"cell {i}: {'missing expected output' if checked else 'output committed'}; "
-            "run python tests/clean_notebooks.py")
+            "run python tests/clean_notebooks.py"
+        )
         assert all(o.output_type != "error" and o.get("name") != "stderr" for o in cell.outputs)
 
 

@@ -4,8 +4,13 @@ import numpy as np
 import pytest
 
 from labhelpers.data import load_mnist_with_labels
-from labhelpers.quality import (digit_histogram, distance_from_uniform, features,
-                                frechet_distance, train_classifier)
+from labhelpers.quality import (
+    digit_histogram,
+    distance_from_uniform,
+    features,
+    frechet_distance,
+    train_classifier,
+)
 
 
 @pytest.fixture(scope="module")
@@ -54,6 +59,6 @@ def test_rank_correlation():
     from labhelpers.quality import rank_correlation
 
     a = np.array([1.0, 2.0, 3.0, 4.0])
-    assert rank_correlation(a, a ** 3) == pytest.approx(1.0)
+    assert rank_correlation(a, a**3) == pytest.approx(1.0)
     assert rank_correlation(a, -a) == pytest.approx(-1.0)
     assert np.isnan(rank_correlation(a, np.ones(4)))

@@ -12,6 +12,7 @@ import tensorflow as tf
 
 from labhelpers import build_trainer, set_seed, train
 from labhelpers.experiment import make_dataset
+from labhelpers.methods import METHODS
 
 HALF_BATCH = 8
 
@@ -30,7 +31,7 @@ def changed(before, model):
     return all(not np.array_equal(a, b) for a, b in zip(before, model.get_weights()) if a.size > 1)
 
 
-@pytest.mark.parametrize("method", ["wgan", "wgan-gp", "gan"])
+@pytest.mark.parametrize("method", list(METHODS))
 def test_both_networks_learn_and_critic_separates(method, sevens):
     set_seed(3)
     trainer = build_trainer(method)
@@ -62,12 +63,15 @@ class CheckingRMSprop(keras.optimizers.RMSprop):
 
 def test_clipping_holds_after_every_critic_update(sevens):
     trainer = build_trainer("wgan")
-    initial = max(np.abs(l.kernel.numpy()).max() for l in trainer.critic.layers[:1])
+    initial = max(np.abs(layer.kernel.numpy()).max() for layer in trainer.critic.layers[:1])
     assert initial > 0.01  # Normal(0, 0.02) starts outside the box: clipping must act
     trainer.compile(critic_optimizer=CheckingRMSprop(learning_rate=0.05))  # big steps
     run_iterations(trainer, sevens, 3)  # 15 critic updates, each checked
-    clipped = [l.kernel.numpy() for l in trainer.critic.layers
-               if getattr(l, "kernel_constraint", None) is not None]
+    clipped = [
+        layer.kernel.numpy()
+        for layer in trainer.critic.layers
+        if getattr(layer, "kernel_constraint", None) is not None
+    ]
     assert max(np.abs(k).max() for k in clipped) == pytest.approx(0.01)  # the bound is reached
 
 
@@ -79,18 +83,30 @@ def test_one_iteration_is_n_critic_critic_updates_and_one_generator_update(seven
 
 
 def test_same_seed_same_run(tmp_path, sevens):
-    runs = [train("wgan", tmp_path / f"run{i}", images=sevens, iterations=3, batch_size=16,
-                  steps_per_epoch=3, seed=5, progress="none") for i in range(2)]
+    runs = [
+        train(
+            "wgan",
+            tmp_path / f"run{i}",
+            images=sevens,
+            iterations=3,
+            batch_size=16,
+            steps_per_epoch=3,
+            seed=5,
+            progress="none",
+        )
+        for i in range(2)
+    ]
     np.testing.assert_array_equal(runs[0].history["generator"], runs[1].history["generator"])
     z = np.random.default_rng(0).standard_normal((4, 50)).astype("float32")
     np.testing.assert_array_equal(runs[0].generator(z).numpy(), runs[1].generator(z).numpy())
 
 
-@pytest.mark.parametrize("method", ["wgan", "wgan-gp", "gan"])
+@pytest.mark.parametrize("method", list(METHODS))
 def test_lr_scale_multiplies_both_learning_rates(method):
     base, fast = build_trainer(method), build_trainer(method, lr_scale=10)
     for name in ("critic_optimizer", "generator_optimizer"):
         assert float(getattr(fast, name).learning_rate) == pytest.approx(
-            10 * float(getattr(base, name).learning_rate))
+            10 * float(getattr(base, name).learning_rate)
+        )
     with pytest.raises(ValueError, match="lr_scale must be positive"):
         build_trainer(method, lr_scale=0)

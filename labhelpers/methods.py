@@ -1,0 +1,47 @@
+"""The registry of training methods: the one place that names them.
+
+The command line, ``make pretrain``, the tests and notebook 04 all take
+their list of methods from :data:`METHODS`. Each entry says which trainer
+runs the method, which critic (or discriminator) it pairs with the shared
+generator, and whether ``precision='auto'`` may train it in bfloat16.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import keras
+
+from .models import build_critic, build_discriminator, build_gp_critic
+from .training import GAN, WGAN, WGANGP, AdversarialTrainer
+
+
+@dataclass(frozen=True)
+class Method:
+    """One training method of the course."""
+
+    name: str  # as typed on the command line and used for run folders
+    title: str  # as printed in titles and tables
+    trainer: type[AdversarialTrainer]
+    build_judge: Callable[..., keras.Model]
+    # True when runs in bfloat16 were measured to reach the quality of float32
+    # runs (README, "Precision"); 'auto' keeps float32 for the others.
+    bfloat16_auto: bool
+
+
+METHODS: dict[str, Method] = {
+    m.name: m
+    for m in (
+        Method("wgan", "WGAN (clipping)", WGAN, build_critic, bfloat16_auto=True),
+        Method("wgan-gp", "WGAN-GP", WGANGP, build_gp_critic, bfloat16_auto=True),
+        Method("gan", "GAN", GAN, build_discriminator, bfloat16_auto=True),
+    )
+}
+
+
+def get_method(name: str) -> Method:
+    """The registry entry for ``name``, or one clear error listing the choices."""
+    if name not in METHODS:
+        raise ValueError(f"method must be one of {', '.join(METHODS)}; got {name!r}.")
+    return METHODS[name]
