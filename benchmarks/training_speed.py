@@ -108,19 +108,23 @@ def iteration_flops(generator, critic, n_critic: int, gp: bool = False) -> float
 
 
 def matmul_gflops(dtype: str, n: int = 4096, repeats: int = 5) -> float:
-    """A large matmul in ``dtype``: the practical ceiling of this machine."""
+    """A large matmul in ``dtype``: the practical ceiling of this machine (best of ``repeats``)."""
     a = tf.cast(tf.random.normal([n, n]), dtype)
-    mm = tf.function(lambda: tf.matmul(a, a))
+    mm = tf.function(lambda: tf.matmul(a, a), autograph=False)
     mm().numpy()
-    t0 = time.perf_counter()
+    best = float("inf")
     for _ in range(repeats):
-        out = mm()
-    out.numpy()
-    return 2 * n**3 * repeats / (time.perf_counter() - t0) / 1e9
+        t0 = time.perf_counter()
+        mm().numpy()
+        best = min(best, time.perf_counter() - t0)
+    return 2 * n**3 / best / 1e9
 
 
-def reference_loop(images: np.ndarray, iterations: int, warmup: int) -> float:
-    """The reference lab's loop with its own layers, in Keras 3; returns iterations per second."""
+def reference_loop(images: np.ndarray, warmup: int):
+    """The reference lab's loop with its own layers, in Keras 3, warmed up.
+
+    Returns ``run(n)``, which trains ``n`` more iterations and returns the seconds taken.
+    """
     half = BATCH // 2
     critic, generator = build_lab_critic(), build_lab_generator()
     critic.compile(loss=wasserstein_loss, optimizer=keras.optimizers.RMSprop(learning_rate=5e-5))
@@ -155,37 +159,57 @@ def reference_loop(images: np.ndarray, iterations: int, warmup: int) -> float:
     for _ in range(warmup):
         critic_updates()
         generator_update()
-    before = [w.copy() for w in critic.get_weights()]
-    t0 = time.perf_counter()
-    for _ in range(iterations):
-        critic_updates()
-        generator_update()
-    seconds = time.perf_counter() - t0
-    after = critic.get_weights()
-    assert not all(np.array_equal(a, b) for a, b in zip(before, after)), "the critic did not learn"
-    return iterations / seconds
+
+    def run(n: int) -> float:
+        before = [w.copy() for w in critic.get_weights()]
+        t0 = time.perf_counter()
+        for _ in range(n):
+            critic_updates()
+            generator_update()
+        seconds = time.perf_counter() - t0
+        after = critic.get_weights()
+        assert not all(np.array_equal(a, b) for a, b in zip(before, after)), (
+            "the critic did not learn"
+        )
+        return seconds
+
+    return run, generator, critic
 
 
-def labhelpers_loop(
-    method: str,
-    precision: str,
-    images: np.ndarray,
-    iterations: int,
-    warmup: int,
-    profile_dir: str | None = None,
-):
-    """labhelpers' trainer driven by fit; returns (iterations per second, trainer)."""
+class _Stamps(keras.callbacks.Callback):
+    """The time at the end of every iteration (``fit`` batch)."""
+
+    def on_train_begin(self, logs=None):
+        self.times = []
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.times.append(time.perf_counter())
+
+
+def labhelpers_loop(method: str, precision: str, images: np.ndarray, warmup: int):
+    """labhelpers' trainer driven by ``fit``, warmed up; returns ``(run, trainer)``
+    where ``run(n, profile_dir=None)`` trains ``n`` iterations and returns the seconds.
+
+    Each ``fit`` call traces its step function again (seconds of one-off work that
+    a real run pays once), so ``run`` times from the end of the first iteration of
+    its ``fit`` to the end of the last one.
+    """
     trainer = build_trainer(method, precision=precision)
     data = make_dataset(images, BATCH // 2, trainer.n_critic, seed=0)
-    trainer.fit(data, epochs=1, steps_per_epoch=warmup, verbose=0)
-    if profile_dir:
-        tf.profiler.experimental.start(profile_dir)
-    t0 = time.perf_counter()
-    trainer.fit(data, epochs=1, steps_per_epoch=iterations, verbose=0)
-    rate = iterations / (time.perf_counter() - t0)
-    if profile_dir:
-        tf.profiler.experimental.stop()
-    return rate, trainer
+    trainer.fit(data, epochs=1, steps_per_epoch=warmup, verbose=0, shuffle=False)
+    stamps = _Stamps()
+
+    def run(n: int, profile_dir: str | None = None) -> float:
+        if profile_dir:
+            tf.profiler.experimental.start(profile_dir)
+        trainer.fit(
+            data, epochs=1, steps_per_epoch=n + 1, verbose=0, shuffle=False, callbacks=[stamps]
+        )
+        if profile_dir:
+            tf.profiler.experimental.stop()
+        return stamps.times[-1] - stamps.times[0]
+
+    return run, trainer
 
 
 CATEGORIES = [  # (label, substring of the op's scope or type), first match wins
@@ -214,7 +238,7 @@ def profile_breakdown(profile_dir: str, iterations: int, rate: float) -> None:
                 continue
             for event in line.events:
                 name = names.get(event.metadata_id, "")
-                if ":" not in name:
+                if ":" not in name or "::" in name:
                     continue  # executor bookkeeping around the ops, not an op
                 label = next((lab for lab, key in CATEGORIES if key in name), "other ops")
                 totals[label] += event.duration_ps / 1e9 / iterations  # ms per iteration
@@ -231,7 +255,10 @@ def profile_breakdown(profile_dir: str, iterations: int, rate: float) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--iterations", type=int, default=20)
+    parser.add_argument("--iterations", type=int, default=10, help="iterations per timing")
+    parser.add_argument(
+        "--repeats", type=int, default=3, help="timings per loop, interleaved; the best is reported"
+    )
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--methods", default=",".join(lh.methods.METHODS))
     parser.add_argument("--precisions", default="float32,bfloat16")
@@ -253,53 +280,66 @@ def main() -> None:
         f"{lh.precision.bfloat16_is_fast()} (precision='auto' picks "
         f"{lh.precision.resolve('auto')})"
     )
+    ceiling_text = ", ".join(f"{d} {g:.0f} GFLOP/s" for d, g in ceilings.items())
+    print(f"4096x4096 matmul ceilings (best of 5): {ceiling_text}")
     print(
-        "4096x4096 matmul ceilings: "
-        + ", ".join(f"{d} {g:.0f} GFLOP/s" for d, g in ceilings.items())
-    )
-    print(
-        f"timing {args.iterations} iterations after {args.warmup} warm-up iterations, "
-        f"batch {BATCH}\n"
+        f"best of {args.repeats} interleaved timings of {args.iterations} iterations each, "
+        f"after {args.warmup} warm-up iterations, batch {BATCH}\n"
     )
 
-    rows = []
+    loops = []  # (method, loop, precision, run, flops)
     methods = args.methods.split(",")
     if "wgan" in methods:
-        rate = reference_loop(images, args.iterations, args.warmup)
-        flops = iteration_flops(build_lab_generator(), build_lab_critic(), N_CRITIC)
-        rows.append(("wgan", "reference loop, lab layers", "float32", rate, flops))
+        run, generator, critic = reference_loop(images, args.warmup)
+        loops.append(
+            (
+                "wgan",
+                "reference loop, lab layers",
+                "float32",
+                run,
+                iteration_flops(generator, critic, N_CRITIC),
+            )
+        )
     for method in methods:
         for precision in args.precisions.split(","):
-            rate, trainer = labhelpers_loop(method, precision, images, args.iterations, args.warmup)
+            run, trainer = labhelpers_loop(method, precision, images, args.warmup)
             flops = iteration_flops(
                 trainer.generator, trainer.critic, trainer.n_critic, gp=method == "wgan-gp"
             )
-            rows.append((method, "labhelpers", precision, rate, flops))
+            loops.append((method, "labhelpers", precision, run, flops))
+    seconds = [[] for _ in loops]
+    for _ in range(args.repeats):  # interleaved, so a slow spell of the machine hits all loops
+        for i, loop in enumerate(loops):
+            seconds[i].append(loop[3](args.iterations))
 
     print(
-        f"{'method':8s} {'loop':27s} {'precision':9s} {'it/s':>6s} {'GFLOP/it':>8s} "
-        f"{'GFLOP/s':>7s} {'% f32 ceiling':>13s} {'% bf16 ceiling':>14s}"
+        f"{'method':8s} {'loop':27s} {'precision':9s} {'it/s':>6s} {'(worst)':>7s} "
+        f"{'GFLOP/it':>8s} {'GFLOP/s':>7s} {'% f32 ceiling':>13s} {'% bf16 ceiling':>14s}"
     )
-    for method, loop, precision, rate, flops in rows:
+    rates = {}
+    for (method, loop, precision, _, flops), times in zip(loops, seconds):
+        rate, worst = args.iterations / min(times), args.iterations / max(times)
+        rates[(method, loop, precision)] = rate
         achieved = rate * flops / 1e9
         print(
-            f"{method:8s} {loop:27s} {precision:9s} {rate:6.2f} {flops / 1e9:8.1f} "
+            f"{method:8s} {loop:27s} {precision:9s} {rate:6.2f} {worst:7.2f} {flops / 1e9:8.1f} "
             f"{achieved:7.0f} {100 * achieved / ceilings['float32']:12.0f}% "
             f"{100 * achieved / ceilings['bfloat16']:13.0f}%"
         )
-    reference = next((r for m, loop, _, r, _ in rows if loop.startswith("reference")), None)
-    ours = {p: r for m, loop, p, r, _ in rows if m == "wgan" and loop == "labhelpers"}
-    if reference and ours:
+    reference = rates.get(("wgan", "reference loop, lab layers", "float32"))
+    if reference:
         print()
-        for precision, rate in ours.items():
-            print(
-                f"labhelpers' WGAN in {precision} / reference loop with the lab's layers: "
-                f"{rate / reference:.2f}x"
-            )
+        for (method, loop, precision), rate in rates.items():
+            if method == "wgan" and loop == "labhelpers":
+                print(
+                    f"labhelpers' WGAN in {precision} / reference loop with the lab's layers: "
+                    f"{rate / reference:.2f}x"
+                )
     if args.profile:
+        precision = lh.precision.resolve("auto")
+        run, _ = labhelpers_loop("wgan", precision, images, args.warmup)
         with tempfile.TemporaryDirectory() as tmp:
-            precision = lh.precision.resolve("auto")
-            rate, _ = labhelpers_loop("wgan", precision, images, 5, args.warmup, profile_dir=tmp)
+            rate = 5 / run(5, profile_dir=tmp)
             print(f"\n(profile of {precision}, 5 iterations)", end="")
             profile_breakdown(tmp, 5, rate)
 

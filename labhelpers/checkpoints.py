@@ -42,6 +42,7 @@ import numpy as np
 from .layout import STATE_FILE, DamagedRunFile
 from .models import IMAGE_SHAPE
 from .precision import float32_copy
+from .settings import code_version
 
 
 class NotAGeneratorError(ValueError):

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -40,6 +41,15 @@ def describe_mode() -> str:
 
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
+def code_version() -> str:
+    """A short hash of the package's source (``labhelpers/*.py``): runs record it, so
+    results made by older code can be told apart from the current code's."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def runs_root() -> Path:
