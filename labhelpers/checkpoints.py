@@ -150,6 +150,7 @@ def save_training_state(
         epoch=int(epoch),
         iteration=trainer.iteration,
         precision=precision,
+        code=code_version(),
         signature=signature,
     )
     arrays["meta"] = np.array(json.dumps(meta))

@@ -1,7 +1,7 @@
 """Command line for instructors who pre-train models before a session.
 
     python -m labhelpers.train wgan --out runs/wgan
-    python -m labhelpers.train wgan-gp --out runs/wgan-gp --iterations 970
+    python -m labhelpers.train wgan-gp --out runs/wgan-gp --iterations 500
     python -m labhelpers.train gan --out runs/gan --digit all --epochs 5
     python -m labhelpers.train gan --out runs/gan-lr10 --lr-scale 10
     python -m labhelpers.train wgan --out runs/wgan --precision float32

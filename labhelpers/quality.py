@@ -128,16 +128,17 @@ def score_checkpoints(
     Each checkpoint draws the same ``n`` latent points, so the scores differ
     only because the generator changed. Returns ``{"epoch": ..., "fid": ...}``.
     """
+    from . import layout
     from .checkpoints import load_generator
     from .latent import generate, latent_points
 
-    paths = sorted(Path(run_dir).glob("generator_epoch_*.keras"))
+    paths = layout.epoch_generators(run_dir)
     epochs, scores = [], []
     for path in paths:
         generator = load_generator(path)
         z = latent_points(n, int(generator.input_shape[-1]), seed)
         scores.append(frechet_distance(real_features, features(classifier, generate(generator, z))))
-        epochs.append(int(path.stem.rsplit("_", 1)[1]))
+        epochs.append(layout.epoch_of(path))
     return {"epoch": np.array(epochs), "fid": np.array(scores)}
 
 
