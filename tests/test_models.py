@@ -47,13 +47,21 @@ def test_clip_constraint_clips_and_round_trips():
         ClipConstraint(0)
 
 
-def test_single_filter_conv_matches_plain_conv2d():
+@pytest.mark.parametrize("padding", ["same", "valid"])
+def test_single_filter_conv_matches_plain_conv2d(padding):
     x = tf.random.normal([2, 28, 28, 16])
-    fast = SingleFilterConv2D(7, padding="same", activation="tanh")
-    plain = keras.layers.Conv2D(1, 7, padding="same", activation="tanh")
+    fast = SingleFilterConv2D(7, padding=padding, activation="tanh")
+    plain = keras.layers.Conv2D(1, 7, padding=padding, activation="tanh")
     fast(x), plain(x)
     plain.set_weights(fast.get_weights())
-    np.testing.assert_allclose(fast(x).numpy(), plain(x).numpy(), atol=1e-5)
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch(x)
+        y_fast, y_plain = fast(x), plain(x)
+    np.testing.assert_allclose(y_fast.numpy(), y_plain.numpy(), atol=1e-5)
+    for a, b in zip(
+        tape.gradient(y_fast, [x, fast.kernel]), tape.gradient(y_plain, [x, plain.kernel])
+    ):
+        np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-4, atol=1e-4)
 
 
 def test_bad_latent_size_is_a_clear_error():

@@ -88,3 +88,17 @@ def test_auto_follows_hardware_and_method(monkeypatch):
     assert precision.resolve("bfloat16") == "bfloat16"  # an explicit choice is honoured
     with pytest.raises(ValueError, match="precision must be one of"):
         precision.resolve("float16")
+
+
+@pytest.mark.parametrize("capability, fast", [((7, 5), False), ((8, 0), True), ((9, 0), True)])
+def test_auto_on_a_gpu_follows_its_compute_capability(capability, fast, monkeypatch):
+    gpu = object()
+    monkeypatch.setattr(
+        tf.config, "list_physical_devices", lambda kind=None: [gpu] if kind == "GPU" else []
+    )
+    monkeypatch.setattr(
+        tf.config.experimental,
+        "get_device_details",
+        lambda device: {"compute_capability": capability},
+    )
+    assert precision.bfloat16_is_fast.__wrapped__() is fast
