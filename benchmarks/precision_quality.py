@@ -46,6 +46,7 @@ def main() -> None:
         sevens = lh.load_mnist(7)
     except lh.MnistDataError as err:
         sys.exit(f"error: {err}")
+    code = lh.settings.code_version()  # the code this process runs, read before any edit
     classifier, accuracy = quality.train_classifier()
     real = quality.features(classifier, sevens)
     seeds = [int(s) for s in args.seeds.split(",")]
@@ -73,6 +74,7 @@ def main() -> None:
                     "it_per_s": run.iterations_per_second if run else None,
                     "wall_s": run.wall_seconds if run else None,
                     "classifier_accuracy": accuracy,
+                    "code": code,
                 }
                 with open(results_path, "a") as f:
                     f.write(json.dumps(row) + "\n")
