@@ -34,7 +34,7 @@ from .settings import (
     run_dir,
     set_seed,
 )
-from .training import AdversarialTrainer
+from .training import WGAN, AdversarialTrainer
 
 
 def build_trainer(
@@ -231,7 +231,10 @@ def train(
     arrays = history.as_arrays()
     if arrays:
         fig = plot_losses(
-            arrays, f"{method.upper()} losses over {done} iterations", out_dir / layout.LOSSES_FILE
+            arrays,
+            f"{method.upper()} losses over {done} iterations",
+            out_dir / layout.LOSSES_FILE,
+            estimate=issubclass(entry.trainer, WGAN),  # the WGANs: plot their estimate
         )
         import matplotlib.pyplot as plt
 

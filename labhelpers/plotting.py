@@ -70,10 +70,22 @@ def plot_losses(
     title: str,
     path: str | os.PathLike | None = None,
     ax: plt.Axes | None = None,
+    estimate: bool = False,
 ) -> plt.Figure:
-    """Line plot of the per-iteration losses (``critic_real``, ``critic_fake``, ``generator``)."""
-    fig = ax.figure if ax is not None else plt.figure(figsize=(8, 4)).gca().figure
-    ax = ax or fig.axes[0]
+    """Line plot of the per-iteration losses (``critic_real``, ``critic_fake``, ``generator``).
+
+    With ``estimate=True`` (the WGANs) a second panel draws the critic's
+    Wasserstein estimate, ``-(critic_real + critic_fake)``, by :func:`plot_estimate`:
+    the estimate is minus the **sum** of the two critic curves, not the gap
+    between them (the gap moves with the scores' arbitrary offset).
+    """
+    if ax is not None:
+        fig = ax.figure
+    elif estimate:
+        fig, (ax, right) = plt.subplots(1, 2, figsize=(13, 4))
+        plot_estimate(history, "Wasserstein estimate", ax=right)
+    else:
+        fig, ax = plt.subplots(figsize=(8, 4))
     iterations = history["iteration"]
     for key, label in LOSS_LABELS.items():
         if key in history:
@@ -83,8 +95,47 @@ def plot_losses(
     ax.set_title(title)
     ax.grid(alpha=0.3)
     ax.legend()
+    fig.tight_layout()
     if path is not None:
         atomic_savefig(fig, path, dpi=100)
+    return fig
+
+
+def plot_estimate(
+    history: Mapping[str, Sequence[float]], title: str, ax: plt.Axes | None = None
+) -> plt.Figure:
+    """The critic's Wasserstein estimate ``mean D(real) - mean D(fake)`` per iteration
+    (``-(critic_real + critic_fake)`` in the course's real = -1 convention), with its
+    per-epoch mean; and the gradient penalty on a second axis when the run logged one."""
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(8, 4))
+    fig = ax.figure
+    iterations = np.asarray(history["iteration"])
+    w = -(np.asarray(history["critic_real"]) + np.asarray(history["critic_fake"]))
+    ax.plot(iterations, w, color="tab:purple", alpha=0.35, linewidth=0.8, label="per iteration")
+    if "epoch" in history:
+        epochs = np.asarray(history["epoch"]).astype(int)
+        ends = [iterations[epochs == e].max() for e in np.unique(epochs)]
+        means = [w[epochs == e].mean() for e in np.unique(epochs)]
+        ax.plot(ends, means, "o-", color="tab:purple", label="mean over each epoch")
+    ax.set_xlabel("iteration (one generator update)")
+    ax.set_ylabel("-(critic_real + critic_fake)")
+    ax.set_title(title)
+    ax.grid(alpha=0.3)
+    lines, labels = ax.get_legend_handles_labels()
+    if "gp" in history:
+        twin = ax.twinx()
+        twin.plot(
+            iterations,
+            history["gp"],
+            color="tab:gray",
+            linewidth=0.8,
+            label="gradient penalty (right axis)",
+        )
+        twin.set_ylabel("gradient penalty")
+        more = twin.get_legend_handles_labels()
+        lines, labels = lines + more[0], labels + more[1]
+    ax.legend(lines, labels, loc="best")
     return fig
 
 
