@@ -16,6 +16,7 @@ One module per concern, each introduced by the notebook that first needs it:
 * ``plotting``    - grids, loss curves, animations
 * ``latent``      - latent points, interpolation, the interactive explorer
 * ``quality``     - the MNIST classifier, Fréchet distance, digit coverage
+* ``exercises``   - checkers that tell a learner whether their own code is right
 * ``cli``         - ``python -m labhelpers.train`` for instructors (``train.py`` runs it)
 
 Importing the package registers its custom Keras objects, so generators it
@@ -36,7 +37,17 @@ import_tensorflow_quietly()  # before anything else imports TensorFlow
 # The imports below come after the quiet TensorFlow import on purpose (ruff E402 is
 # switched off for this file in pyproject.toml). Importing ``models`` registers the
 # custom layers and ClipConstraint, so saved generators load.
-from . import callbacks, layout, methods, models, plotting, precision, quality, settings
+from . import (
+    callbacks,
+    exercises,
+    layout,
+    methods,
+    models,
+    plotting,
+    precision,
+    quality,
+    settings,
+)
 from .checkpoints import NotAGeneratorError, load_generator
 from .data import MnistDataError, load_mnist
 from .experiment import build_trainer, train
@@ -55,6 +66,7 @@ __all__ = [
     "set_seed",
     "train",
     "callbacks",
+    "exercises",
     "layout",
     "methods",
     "models",

@@ -189,16 +189,26 @@ def build_generator(latent_dim: int = LATENT_DIM, name: str = "generator") -> ke
     )
 
 
+CLIP_SCOPES = ("kernels", "all")
+
+
 def _judge(
     name: str,
     batch_norm: bool,
-    clip_value: float | None,
+    constraint: keras.constraints.Constraint | None,
     output_activation: str | None,
     filters: int = 64,
+    clip: str = "kernels",
 ) -> keras.Sequential:
-    """Two strided convolutions and one output unit: the shape all three judges share."""
+    """Two strided convolutions and one output unit: the shape all three judges share.
+
+    ``constraint`` goes on the convolution kernels; with ``clip="all"`` on every
+    parameter (biases, BatchNorm's scale and offset, the output layer) as well.
+    """
+    if clip not in CLIP_SCOPES:
+        raise ValueError(f"clip must be one of {', '.join(CLIP_SCOPES)}; got {clip!r}.")
     layers = keras.layers
-    constraint = ClipConstraint(clip_value) if clip_value else None
+    every = constraint if clip == "all" else None
     stack: list = [keras.Input(shape=IMAGE_SHAPE)]
     for _ in range(2):  # 28x28 -> 14x14 -> 7x7
         stack.append(
@@ -209,21 +219,46 @@ def _judge(
                 padding="same",
                 kernel_initializer=_init(),
                 kernel_constraint=constraint,
+                bias_constraint=every,
             )
         )
         if batch_norm:
-            stack.append(FusedBatchNormalization())
+            stack.append(FusedBatchNormalization(gamma_constraint=every, beta_constraint=every))
         stack.append(layers.LeakyReLU(negative_slope=0.2))
     # The output layer always computes in float32 (the scores, the losses and the
     # gradient penalty need float32 precision), even in a bfloat16 model.
-    stack += [layers.Flatten(), layers.Dense(1, activation=output_activation, dtype="float32")]
+    output = layers.Dense(
+        1,
+        activation=output_activation,
+        dtype="float32",
+        kernel_constraint=every,
+        bias_constraint=every,
+    )
+    stack += [layers.Flatten(), output]
     return keras.Sequential(stack, name=name)
 
 
-def build_critic(clip_value: float = CLIP_VALUE, name: str = "critic") -> keras.Sequential:
-    """The reference WGAN critic: linear output (a score, not a probability) and
-    conv kernels clipped to ``[-clip_value, clip_value]`` after every update."""
-    return _judge(name, batch_norm=True, clip_value=clip_value, output_activation=None)
+def build_critic(
+    clip_value: float = CLIP_VALUE,
+    name: str = "critic",
+    clip: str = "kernels",
+    constraint: keras.constraints.Constraint | None = None,
+) -> keras.Sequential:
+    """The reference WGAN critic: a linear output (a score, not a probability) and
+    weights clipped to ``[-clip_value, clip_value]`` after every update.
+
+    ``clip="kernels"`` (the default, as the reference lab) clips the convolution
+    kernels only; ``clip="all"`` clips every parameter, BatchNorm's scale and
+    offset included, as the original WGAN code does (notebook 03 compares them).
+    ``constraint`` replaces :class:`ClipConstraint` (for a learner's own).
+    """
+    return _judge(
+        name,
+        batch_norm=True,
+        output_activation=None,
+        clip=clip,
+        constraint=constraint or ClipConstraint(clip_value),
+    )
 
 
 def build_gp_critic(name: str = "gp_critic") -> keras.Sequential:
@@ -233,9 +268,9 @@ def build_gp_critic(name: str = "gp_critic") -> keras.Sequential:
     a batch, so the gradient of one output would depend on the other inputs.
     Gulrajani et al. (2017) drop it (their MNIST critic has no normalisation).
     """
-    return _judge(name, batch_norm=False, clip_value=None, output_activation=None)
+    return _judge(name, batch_norm=False, constraint=None, output_activation=None)
 
 
 def build_discriminator(name: str = "discriminator") -> keras.Sequential:
     """A DCGAN discriminator: the critic's layers with a sigmoid probability output."""
-    return _judge(name, batch_norm=True, clip_value=None, output_activation="sigmoid")
+    return _judge(name, batch_norm=True, constraint=None, output_activation="sigmoid")

@@ -1,0 +1,147 @@
+"""Checkers for the code a learner writes in the notebooks (the way Kaggle Learn's do).
+
+Each ``check_*`` function runs the learner's code next to the package's own
+on the same inputs and random numbers, and prints one verdict: what agrees,
+or the first thing that differs and what usually causes it. It returns
+``True`` or ``False`` so a notebook cell (and the tests) can assert on it.
+``tests/test_exercises.py`` proves that each checker accepts the right answer
+and rejects the known wrong ones.
+"""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from .models import build_critic, build_generator
+from .settings import set_seed
+from .training import WGAN
+
+
+def _verdict(ok: bool, message: str) -> bool:
+    print(("Correct: " if ok else "Not yet: ") + message)
+    return ok
+
+
+def _close(a, b, tol: float, atol: float | None = None) -> bool:
+    """Equal up to float rounding: ``|a - b| <= atol + tol * |b|`` (``atol`` defaults to tol)."""
+    a, b = np.asarray(a, "float64"), np.asarray(b, "float64")
+    atol = tol if atol is None else atol
+    return a.shape == b.shape and bool(np.all(np.abs(a - b) <= atol + tol * np.abs(b)))
+
+
+def check_wgan(
+    wgan_class: type,
+    constraint: keras.constraints.Constraint | None = None,
+    images: np.ndarray | None = None,
+    iterations: int = 2,
+    seed: int = 0,
+) -> bool:
+    """Does ``wgan_class`` train exactly like :class:`labhelpers.training.WGAN`?
+
+    Builds ``wgan_class(generator, critic)`` and the package's ``WGAN`` with
+    identical initial weights (the learner's critic carries ``constraint``,
+    the learner's clip constraint, if given), compiles both, and runs
+    ``iterations`` calls of each ``train_step`` on the same real images with
+    the same random numbers. Then compares the three logged losses and every
+    weight of both networks (to float rounding).
+    """
+    if constraint is not None:
+        probe = np.asarray(constraint(tf.constant([-1.0, -0.005, 0.0, 0.02])))
+        if not _close(probe, [-0.01, -0.005, 0.0, 0.01], 1e-6):
+            return _verdict(
+                False,
+                f"your clip constraint turns [-1, -0.005, 0, 0.02] into "
+                f"{np.round(probe, 4).tolist()}; it should clip every weight to "
+                "[-0.01, 0.01] and leave smaller ones alone.",
+            )
+    set_seed(seed)
+    half = 8
+    if images is None:
+        images = np.random.default_rng(seed).uniform(-1, 1, (4 * 5 * half, 28, 28, 1))
+    images = np.asarray(images, "float32")
+    generator, critic = build_generator(), build_critic()
+    their_critic = build_critic(constraint=constraint) if constraint is not None else build_critic()
+    theirs_g = build_generator()
+    theirs_g.set_weights(generator.get_weights())
+    their_critic.set_weights(critic.get_weights())
+    ours = WGAN(generator, critic)
+    ours.compile()
+    try:
+        theirs = wgan_class(theirs_g, their_critic)
+        theirs.compile()
+    except Exception as err:  # the learner's class could not even be built
+        return _verdict(
+            False,
+            f"building and compiling your class failed: {type(err).__name__}: "
+            f"{err}. It should take (generator, critic) and compile() without arguments.",
+        )
+    n_critic = ours.n_critic
+    for it in range(iterations):
+        batch = images[it * n_critic * half : (it + 1) * n_critic * half]
+        set_seed(seed + 1 + it)
+        expected = {k: float(v) for k, v in ours.train_step(tf.constant(batch)).items()}
+        set_seed(seed + 1 + it)
+        try:
+            got = theirs.train_step(tf.constant(batch))
+        except Exception as err:
+            return _verdict(False, f"train_step raised {type(err).__name__}: {err}")
+        if not isinstance(got, dict) or not set(expected) <= set(got):
+            return _verdict(
+                False,
+                "train_step should return a dict with the keys "
+                f"{sorted(expected)}; yours returned {got!r:.120}.",
+            )
+        got = {k: float(got[k]) for k in expected}
+        where = f"in iteration {it + 1}"
+        if not _close(got["critic_real"], expected["critic_real"], 1e-3):
+            if got["critic_real"] * expected["critic_real"] < 0:
+                return _verdict(
+                    False,
+                    f"critic_real has the wrong sign {where}: the label of real "
+                    "images is -1, so the loss on real is -mean D(real).",
+                )
+            return _verdict(
+                False,
+                f"critic_real is {got['critic_real']:+.5f} {where}, expected "
+                f"{expected['critic_real']:+.5f}: is every critic update on a fresh "
+                "half batch of real images (tf.split into n_critic parts), and is the "
+                "value averaged over the n_critic updates?",
+            )
+        if not _close(got["critic_fake"], expected["critic_fake"], 1e-3):
+            return _verdict(
+                False,
+                f"critic_fake is {got['critic_fake']:+.5f} {where}, expected "
+                f"{expected['critic_fake']:+.5f}: fakes get label +1, one half batch "
+                "from generator(z, training=True) per critic update.",
+            )
+        if not _close(got["generator"], expected["generator"], 1e-3):
+            return _verdict(
+                False,
+                f"the generator loss is {got['generator']:+.5f} {where}, "
+                f"expected {expected['generator']:+.5f}: it is -mean D(G(z)) on a full "
+                "batch (2 x half) of new fakes, with the real label -1.",
+            )
+        for name, a, b in (("critic", their_critic, critic), ("generator", theirs_g, generator)):
+            for wa, wb in zip(a.weights, b.weights):
+                # An update moves a weight by about 1e-4 (RMSprop, 5e-5): compare finer.
+                if not _close(wa.numpy(), wb.numpy(), 1e-4, atol=1e-6):
+                    hint = (
+                        "the critic changes only in its n_critic updates (never in the "
+                        "generator update), with RMSprop(5e-5) and the clip constraint on "
+                        "its conv kernels"
+                        if name == "critic"
+                        else "the generator changes in one update per iteration, on its own "
+                        "variables only, with RMSprop(5e-5)"
+                    )
+                    return _verdict(
+                        False,
+                        f"the {name}'s weight {wa.path} differs from the package's after "
+                        f"iteration {it + 1}: {hint}.",
+                    )
+    return _verdict(
+        True,
+        f"{iterations} iterations of your WGAN gave the same losses and the "
+        "same weights as labhelpers.training.WGAN.",
+    )

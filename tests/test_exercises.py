@@ -1,0 +1,107 @@
+"""Each checker accepts the right answer and rejects the known wrong ones."""
+
+import keras
+import pytest
+import tensorflow as tf
+
+from labhelpers.exercises import check_wgan
+
+
+class Clip(keras.constraints.Constraint):
+    """The learner's clip constraint, as written in notebook 01."""
+
+    def __init__(self, c=0.01):
+        self.c = c
+
+    def __call__(self, w):
+        return keras.ops.clip(w, -self.c, self.c)
+
+
+class MyWGAN(keras.Model):
+    """The learner's WGAN, as written in notebook 01 (the right answer)."""
+
+    real_label, fake_label = -1.0, 1.0
+    split_real = True
+
+    def __init__(self, generator, critic, n_critic=5):
+        super().__init__()
+        self.generator, self.critic, self.n_critic = generator, critic, n_critic
+        self.latent_dim = generator.input_shape[-1]
+
+    def compile(self):
+        super().compile()
+        self.critic_optimizer = keras.optimizers.RMSprop(learning_rate=5e-5)
+        self.generator_optimizer = keras.optimizers.RMSprop(learning_rate=5e-5)
+
+    def wasserstein(self, label, scores):
+        return tf.reduce_mean(label * scores)
+
+    def generator_variables(self):
+        return self.generator.trainable_variables
+
+    def train_step(self, real_images):
+        batches = tf.split(real_images, self.n_critic)
+        if not self.split_real:
+            batches = [batches[0]] * self.n_critic
+        real_losses, fake_losses = [], []
+        for real in batches:
+            z = tf.random.normal([tf.shape(real)[0], self.latent_dim])
+            fake = self.generator(z, training=True)
+            with tf.GradientTape() as tape:
+                loss_real = self.wasserstein(self.real_label, self.critic(real, training=True))
+                loss_fake = self.wasserstein(self.fake_label, self.critic(fake, training=True))
+                loss = loss_real + loss_fake
+            grads = tape.gradient(loss, self.critic.trainable_variables)
+            self.critic_optimizer.apply_gradients(zip(grads, self.critic.trainable_variables))
+            real_losses.append(loss_real)
+            fake_losses.append(loss_fake)
+        z = tf.random.normal([2 * tf.shape(real)[0], self.latent_dim])
+        variables = self.generator_variables()
+        with tf.GradientTape() as tape:
+            scores = self.critic(self.generator(z, training=True), training=True)
+            gen_loss = self.wasserstein(self.real_label, scores)
+        grads = tape.gradient(gen_loss, variables)
+        self.generator_optimizer.apply_gradients(zip(grads, variables))
+        return {
+            "critic_real": tf.reduce_mean(real_losses),
+            "critic_fake": tf.reduce_mean(fake_losses),
+            "generator": gen_loss,
+        }
+
+
+class SwappedLabels(MyWGAN):
+    real_label, fake_label = 1.0, -1.0
+
+
+class ReusedRealBatch(MyWGAN):
+    split_real = False
+
+
+class GeneratorStepAlsoMovesCritic(MyWGAN):
+    def generator_variables(self):
+        return self.generator.trainable_variables + self.critic.trainable_variables
+
+
+class NoClip(keras.constraints.Constraint):
+    def __call__(self, w):
+        return w
+
+
+def test_the_right_answer_passes(capsys):
+    assert check_wgan(MyWGAN, Clip())
+    assert capsys.readouterr().out.startswith("Correct")
+
+
+@pytest.mark.parametrize(
+    "wrong, constraint, hint",
+    [
+        (SwappedLabels, Clip(), "wrong sign"),
+        (ReusedRealBatch, Clip(), "fresh"),
+        (GeneratorStepAlsoMovesCritic, Clip(), "critic's weight"),
+        (MyWGAN, NoClip(), "should clip every weight"),
+    ],
+)
+def test_known_mistakes_are_caught_with_a_hint(wrong, constraint, hint, capsys):
+    assert not check_wgan(wrong, constraint)
+    out = capsys.readouterr().out
+    assert out.startswith("Not yet") and hint in out
