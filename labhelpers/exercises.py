@@ -37,6 +37,7 @@ def check_wgan(
     images: np.ndarray | None = None,
     iterations: int = 2,
     seed: int = 0,
+    mirror: bool = False,
 ) -> bool:
     """Does ``wgan_class`` train exactly like :class:`labhelpers.training.WGAN`?
 
@@ -46,6 +47,11 @@ def check_wgan(
     ``iterations`` calls of each ``train_step`` on the same real images with
     the same random numbers. Then compares the three logged losses and every
     weight of both networks (to float rounding).
+
+    With ``mirror=True`` (notebook 01's exercise on the mirror convention) the
+    learner's class uses real = +1, fake = -1, and its critic starts as
+    ``D' = -D`` (the output layer negated): the losses must then be the same,
+    and so must every weight, except the output layer's, which stay negated.
     """
     if constraint is not None:
         probe = np.asarray(constraint(tf.constant([-1.0, -0.005, 0.0, 0.02])))
@@ -66,6 +72,9 @@ def check_wgan(
     theirs_g = build_generator()
     theirs_g.set_weights(generator.get_weights())
     their_critic.set_weights(critic.get_weights())
+    output_layer = their_critic.layers[-1]
+    if mirror:
+        output_layer.set_weights([-w for w in output_layer.get_weights()])
     ours = WGAN(generator, critic)
     ours.compile()
     try:
@@ -99,8 +108,13 @@ def check_wgan(
             if got["critic_real"] * expected["critic_real"] < 0:
                 return _verdict(
                     False,
-                    f"critic_real has the wrong sign {where}: the label of real "
-                    "images is -1, so the loss on real is -mean D(real).",
+                    f"critic_real has the wrong sign {where}: "
+                    + (
+                        "in the mirror convention real images get label +1 and fakes -1 "
+                        "(the generator too uses +1)."
+                        if mirror
+                        else "the label of real images is -1, so the loss on real is -mean D(real)."
+                    ),
                 )
             return _verdict(
                 False,
@@ -125,8 +139,9 @@ def check_wgan(
             )
         for name, a, b in (("critic", their_critic, critic), ("generator", theirs_g, generator)):
             for wa, wb in zip(a.weights, b.weights):
+                sign = -1.0 if mirror and any(wa is v for v in output_layer.weights) else 1.0
                 # An update moves a weight by about 1e-4 (RMSprop, 5e-5): compare finer.
-                if not _close(wa.numpy(), wb.numpy(), 1e-4, atol=1e-6):
+                if not _close(sign * wa.numpy(), wb.numpy(), 1e-4, atol=1e-6):
                     hint = (
                         "the critic changes only in its n_critic updates (never in the "
                         "generator update), with RMSprop(5e-5) and the clip constraint on "
@@ -143,5 +158,6 @@ def check_wgan(
     return _verdict(
         True,
         f"{iterations} iterations of your WGAN gave the same losses and the "
-        "same weights as labhelpers.training.WGAN.",
+        "same weights as labhelpers.training.WGAN"
+        + (" (the critic's output layer negated: D' = -D)." if mirror else "."),
     )

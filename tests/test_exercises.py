@@ -105,3 +105,14 @@ def test_known_mistakes_are_caught_with_a_hint(wrong, constraint, hint, capsys):
     assert not check_wgan(wrong, constraint)
     out = capsys.readouterr().out
     assert out.startswith("Not yet") and hint in out
+
+
+class Mirror(MyWGAN):
+    real_label, fake_label = 1.0, -1.0
+
+
+def test_mirror_convention_checker(capsys):
+    assert check_wgan(Mirror, Clip(), mirror=True)
+    assert "D' = -D" in capsys.readouterr().out
+    assert not check_wgan(MyWGAN, Clip(), mirror=True)  # the course's labels are not the mirror
+    assert "mirror convention" in capsys.readouterr().out
