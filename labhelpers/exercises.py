@@ -161,3 +161,94 @@ def check_wgan(
         "same weights as labhelpers.training.WGAN"
         + (" (the critic's output layer negated: D' = -D)." if mirror else "."),
     )
+
+
+def check_gradient_penalty(penalty_fn, seed: int = 0) -> bool:
+    """Is ``penalty_fn(critic, real, fake)`` WGAN-GP's gradient penalty?
+
+    Three checks, in order: the closed form for a linear critic, where the
+    penalty must be ``(|w| - 1)^2``; the package's
+    :func:`labhelpers.losses.gradient_penalty` on a real critic with the same
+    random numbers; and a finite gradient with respect to the critic's weights
+    when the critic's input gradient is exactly zero.
+    """
+    from .losses import gradient_penalty
+
+    rng = np.random.default_rng(seed)
+    real = tf.constant(rng.uniform(-1, 1, (16, 28, 28, 1)), "float32")
+    fake = tf.constant(rng.uniform(-1, 1, (16, 28, 28, 1)), "float32")
+    linear = keras.Sequential(
+        [keras.Input((28, 28, 1)), keras.layers.Flatten(), keras.layers.Dense(1, use_bias=False)]
+    )
+    for norm in (0.5, 1.0, 3.0):
+        w = rng.standard_normal((784, 1)).astype("float32")
+        linear.layers[-1].set_weights([w * norm / np.linalg.norm(w)])
+        try:
+            got = float(penalty_fn(linear, real, fake))
+        except Exception as err:
+            return _verdict(False, f"your function raised {type(err).__name__}: {err}")
+        if not _close(got, (norm - 1) ** 2, 1e-3):
+            return _verdict(
+                False,
+                f"for a linear critic with |w| = {norm} the penalty must be "
+                f"(|w| - 1)^2 = {(norm - 1) ** 2:.4f}; yours gave {got:.4f}. Take the "
+                "norm over all pixels of each example (not its square), then the "
+                "mean of (norm - 1)^2 over the batch.",
+            )
+    # A small critic that bends strongly, so the penalty depends on where x_hat lies.
+    set_seed(seed)
+    critic = keras.Sequential(
+        [
+            keras.Input((28, 28, 1)),
+            keras.layers.Flatten(),
+            keras.layers.Dense(
+                32,
+                activation="tanh",
+                kernel_initializer=keras.initializers.RandomNormal(stddev=0.2),
+            ),
+            keras.layers.Dense(1, kernel_initializer=keras.initializers.RandomNormal(stddev=1.0)),
+        ]
+    )
+    set_seed(seed + 1)
+    expected = float(gradient_penalty(critic, real, fake))
+    set_seed(seed + 1)
+    got = float(penalty_fn(critic, real, fake))
+    if not _close(got, expected, 1e-3):
+        return _verdict(
+            False,
+            f"on a convolutional critic your penalty is {got:.5f}, the "
+            f"package's {expected:.5f} with the same random numbers. Interpolate "
+            "with ONE eps ~ U[0, 1] per example (tf.random.uniform with shape "
+            "(batch, 1, 1, 1)), drawn before anything else random, not per pixel "
+            "and not from a normal distribution.",
+        )
+    flat = keras.Sequential(
+        [
+            keras.Input((28, 28, 1)),
+            keras.layers.Flatten(),
+            keras.layers.Dense(1, kernel_initializer="zeros"),
+        ]
+    )
+    kernel = flat.layers[-1].kernel  # the bias cannot change an input gradient
+    with tf.GradientTape() as tape:
+        value = penalty_fn(flat, real, fake)
+    grads = [tape.gradient(value, kernel)]
+    if any(g is None for g in grads):
+        return _verdict(
+            False,
+            "the penalty has no gradient with respect to the critic's "
+            "weights: compute it with TensorFlow operations only (no .numpy()), "
+            "so the critic update can differentiate it.",
+        )
+    if not all(np.all(np.isfinite(g.numpy())) for g in grads):
+        return _verdict(
+            False,
+            "when the critic's input gradient is exactly zero, the penalty's "
+            "gradient is NaN: sqrt has an infinite slope at 0 (tf.norm too). Add a "
+            "small epsilon inside the square root.",
+        )
+    return _verdict(
+        True,
+        "your gradient penalty matches the closed form on a linear critic and "
+        "the package's on a convolutional one, and stays finite at zero gradients.",
+    )

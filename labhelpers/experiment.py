@@ -9,9 +9,11 @@ count and history), unless ``resume=False`` asks for a fresh start.
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,16 +40,37 @@ from .training import WGAN, AdversarialTrainer
 
 
 def build_trainer(
-    method: str = "wgan", latent_dim: int = LATENT_DIM, precision: str = "float32", **kwargs
+    method: str = "wgan",
+    latent_dim: int = LATENT_DIM,
+    precision: str = "float32",
+    generator: Callable[[], keras.Model] | None = None,
+    critic: Callable[[], keras.Model] | None = None,
+    **kwargs,
 ) -> AdversarialTrainer:
     """A compiled trainer for ``method`` (a name in :data:`labhelpers.methods.METHODS`)
-    with fresh networks computing in ``precision`` ('float32', 'bfloat16' or 'auto')."""
+    with fresh networks computing in ``precision`` ('float32', 'bfloat16' or 'auto').
+
+    ``generator`` and ``critic`` are optional builders (functions of no arguments
+    that return a fresh model) replacing the method's own, e.g.
+    ``critic=functools.partial(build_critic, clip="all")``; ``kwargs`` go to the
+    trainer (``n_critic``, ``gp_weight``, ``lr_scale``).
+    """
     entry = get_method(method)
     with building_in(resolve(precision, entry.bfloat16_auto)):
-        generator, judge = build_generator(latent_dim), entry.build_judge()
-    trainer = entry.trainer(generator, judge, **kwargs)
+        g = generator() if generator is not None else build_generator(latent_dim)
+        c = critic() if critic is not None else entry.build_judge()
+    trainer = entry.trainer(g, c, **kwargs)
     trainer.compile()
     return trainer
+
+
+def describe_builder(builder: Callable) -> str:
+    """A readable, stable name for a model builder (recorded with a run's settings):
+    ``build_critic(clip='all')`` for a ``functools.partial``, else the function's name."""
+    if isinstance(builder, functools.partial):
+        args = [repr(a) for a in builder.args] + [f"{k}={v!r}" for k, v in builder.keywords.items()]
+        return f"{describe_builder(builder.func)}({', '.join(args)})"
+    return getattr(builder, "__qualname__", type(builder).__name__)
 
 
 def make_dataset(images: np.ndarray, half_batch: int, n_critic: int, seed: int) -> tf.data.Dataset:
@@ -108,6 +131,8 @@ def train(
     progress: str = "auto",
     extra_callbacks: list | None = None,
     precision: str = "auto",
+    generator: Callable[[], keras.Model] | None = None,
+    critic: Callable[[], keras.Model] | None = None,
     **trainer_kwargs,
 ) -> TrainResult:
     """Train ``method`` on MNIST and save everything into ``out_dir``.
@@ -128,6 +153,8 @@ def train(
         extra_callbacks: more Keras callbacks to run after the course's own.
         precision: 'float32', 'bfloat16' or 'auto' (bfloat16 where the hardware runs
             it fast and the method's quality was shown to hold; see :mod:`labhelpers.precision`).
+        generator, critic: builders of other networks than the method's own (see
+            :func:`build_trainer`); their names are recorded with the run's settings.
         trainer_kwargs: passed to the trainer (e.g. ``n_critic``, ``gp_weight``).
 
     Raises:
@@ -157,6 +184,11 @@ def train(
         "steps_per_epoch": int(steps_per_epoch),
         "seed": int(seed),
         **trainer_kwargs,
+        **{
+            name: describe_builder(b)
+            for name, b in (("generator", generator), ("critic", critic))
+            if b is not None
+        },
     }
 
     meta = read_state_meta(out_dir) if resume else None
@@ -172,7 +204,9 @@ def train(
     set_seed(seed)
     if images is None:
         images = load_mnist(digit)
-    trainer = build_trainer(method, precision=precision, **trainer_kwargs)
+    trainer = build_trainer(
+        method, precision=precision, generator=generator, critic=critic, **trainer_kwargs
+    )
     rows: list[dict] = []
     if meta is not None:
         restore_training_state(trainer, out_dir)

@@ -33,21 +33,32 @@ def wasserstein_loss(labels, scores) -> tf.Tensor:
     return tf.reduce_mean(tf.cast(labels, "float32") * scores)
 
 
-def gradient_penalty(critic, real: tf.Tensor, fake: tf.Tensor, eps: float = 1e-12) -> tf.Tensor:
-    """WGAN-GP penalty ``mean((||grad D(x_hat)||_2 - 1)^2)`` at random interpolates.
+def interpolate_gradient_norms(
+    critic, real: tf.Tensor, fake: tf.Tensor, eps: float = 1e-12
+) -> tf.Tensor:
+    """``||grad D(x_hat)||_2`` for each example, at random points between real and fake.
 
     ``x_hat = a * real + (1 - a) * fake`` with one ``a ~ U[0, 1]`` per example
-    (not per pixel, not normal: both are reported bugs of public code). The
+    (not per pixel, not normal: both are reported bugs of public code). Pairing
+    real and fake images at random is WGAN-GP's heuristic; the paper's
+    Proposition 1 (norm 1 on the lines) is about optimally coupled pairs. The
     small ``eps`` inside the square root keeps the gradient finite when a
     gradient is exactly zero (sqrt'(0) is infinite).
     """
     batch = tf.shape(real)[0]
     fake = tf.cast(fake, real.dtype)  # a bfloat16 generator's images, in the data's float32
-    alpha = tf.random.uniform([batch, 1, 1, 1], 0.0, 1.0, dtype=real.dtype)
+    rank = len(real.shape)  # images (4) or points (2): one a per example either way
+    alpha = tf.random.uniform([batch] + [1] * (rank - 1), 0.0, 1.0, dtype=real.dtype)
     x_hat = alpha * real + (1.0 - alpha) * fake
     with tf.GradientTape() as tape:
         tape.watch(x_hat)
         scores = critic(x_hat, training=True)
     grads = tf.cast(tape.gradient(scores, x_hat), "float32")
-    norms = tf.sqrt(tf.reduce_sum(tf.square(grads), axis=[1, 2, 3]) + eps)
+    return tf.sqrt(tf.reduce_sum(tf.square(grads), axis=list(range(1, rank))) + eps)
+
+
+def gradient_penalty(critic, real: tf.Tensor, fake: tf.Tensor, eps: float = 1e-12) -> tf.Tensor:
+    """WGAN-GP penalty ``mean((||grad D(x_hat)||_2 - 1)^2)`` at random interpolates
+    (:func:`interpolate_gradient_norms`)."""
+    norms = interpolate_gradient_norms(critic, real, fake, eps)
     return tf.reduce_mean(tf.square(norms - 1.0))

@@ -4,7 +4,7 @@ import keras
 import pytest
 import tensorflow as tf
 
-from labhelpers.exercises import check_wgan
+from labhelpers.exercises import check_gradient_penalty, check_wgan
 
 
 class Clip(keras.constraints.Constraint):
@@ -116,3 +116,52 @@ def test_mirror_convention_checker(capsys):
     assert "D' = -D" in capsys.readouterr().out
     assert not check_wgan(MyWGAN, Clip(), mirror=True)  # the course's labels are not the mirror
     assert "mirror convention" in capsys.readouterr().out
+
+
+def right_penalty(critic, real, fake):
+    """The learner's gradient penalty, as written in notebook 03 (the right answer)."""
+    eps = tf.random.uniform([tf.shape(real)[0], 1, 1, 1], 0.0, 1.0)
+    x_hat = eps * real + (1.0 - eps) * fake
+    with tf.GradientTape() as tape:
+        tape.watch(x_hat)
+        scores = critic(x_hat, training=True)
+    grads = tape.gradient(scores, x_hat)
+    norms = tf.sqrt(tf.reduce_sum(tf.square(grads), axis=[1, 2, 3]) + 1e-12)
+    return tf.reduce_mean(tf.square(norms - 1.0))
+
+
+def _penalty(eps_fn=None, norm_fn=None):
+    def penalty(critic, real, fake):
+        eps = (eps_fn or (lambda b: tf.random.uniform([b, 1, 1, 1])))(tf.shape(real)[0])
+        x_hat = eps * real + (1.0 - eps) * fake
+        with tf.GradientTape() as tape:
+            tape.watch(x_hat)
+            scores = critic(x_hat, training=True)
+        grads = tape.gradient(scores, x_hat)
+        default = lambda g: tf.sqrt(tf.reduce_sum(tf.square(g), axis=[1, 2, 3]) + 1e-12)  # noqa: E731
+        return tf.reduce_mean(tf.square((norm_fn or default)(grads) - 1.0))
+
+    return penalty
+
+
+def test_gradient_penalty_checker_accepts_the_right_answer(capsys):
+    assert check_gradient_penalty(right_penalty)
+    assert capsys.readouterr().out.startswith("Correct")
+
+
+@pytest.mark.parametrize(
+    "wrong, hint",
+    [
+        (_penalty(eps_fn=lambda b: tf.random.uniform([b, 28, 28, 1])), "per example"),  # per pixel
+        (_penalty(eps_fn=lambda b: tf.random.normal([b, 1, 1, 1])), "normal distribution"),
+        (_penalty(norm_fn=lambda g: tf.reduce_sum(tf.square(g), axis=[1, 2, 3])), "not its square"),
+        (
+            _penalty(norm_fn=lambda g: tf.norm(tf.reshape(g, [tf.shape(g)[0], -1]), axis=1)),
+            "epsilon inside the square root",
+        ),
+    ],
+)
+def test_gradient_penalty_checker_catches_known_mistakes(wrong, hint, capsys):
+    assert not check_gradient_penalty(wrong)
+    out = capsys.readouterr().out
+    assert out.startswith("Not yet") and hint in out
