@@ -67,6 +67,7 @@ TRAIN := $(BIN)/python -m labhelpers.train
 pretrain: $(BIN)/.installed
 	set -e; for m in $$($(TRAIN) --list-methods); do $(TRAIN) $$m --out $(RUNS)/$$m; done
 	set -e; for m in $$($(TRAIN) --list-methods); do $(TRAIN) $$m --digit all --out $(RUNS)/$$m-all; done
+	$(TRAIN) wgan --clip all --out $(RUNS)/wgan-clip-all
 	@# Ten times the learning rates may diverge: that is a result (notebook 04), so go on.
 	for m in $$($(TRAIN) --list-methods); do $(TRAIN) $$m --lr-scale 10 --out $(RUNS)/$$m-lr10 || true; done
 

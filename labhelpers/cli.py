@@ -18,10 +18,12 @@ and exit code 2.
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 
 from .layout import GENERATOR_FILE
 from .methods import METHODS
+from .models import CLIP_SCOPES, build_critic
 from .precision import PRECISIONS
 from .settings import REFERENCE_BATCH_SIZE, REFERENCE_ITERATIONS, REFERENCE_STEPS_PER_EPOCH
 
@@ -93,6 +95,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="multiply both learning rates (notebook 04 uses 10; default 1)",
     )
     parser.add_argument(
+        "--clip",
+        choices=CLIP_SCOPES,
+        help="wgan only: clip the conv kernels (default, as the reference lab) "
+        "or every critic parameter ('all', as the original WGAN code)",
+    )
+    parser.add_argument(
         "--precision",
         choices=PRECISIONS,
         default="auto",
@@ -113,6 +121,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="ignore and replace an earlier run in DIR",
     )
     args = parser.parse_args(argv)
+    if args.clip is not None and args.method != "wgan":
+        parser.error(f"--clip is for wgan only (weight clipping), not {args.method}")
     if args.batch_size % 2:
         parser.error(f"--batch-size must be even (half real, half fake), got {args.batch_size}")
     return args
@@ -145,7 +155,9 @@ def main(argv: list[str] | None = None) -> int:
         flush=True,
     )
     # Passed only when changed, so runs made without it keep matching their settings.
-    lr_scale = {"lr_scale": args.lr_scale} if args.lr_scale != 1.0 else {}
+    extra: dict = {"lr_scale": args.lr_scale} if args.lr_scale != 1.0 else {}
+    if args.clip == "all":  # the default critic clips the kernels already
+        extra["critic"] = functools.partial(build_critic, clip="all")
     try:
         result = train(
             args.method,
@@ -157,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
             resume=args.resume,
             progress="terminal",
             precision=precision,
-            **lr_scale,
+            **extra,
         )
     except (MnistDataError, TrainingDiverged, ValueError) as err:
         print(f"error: {err}", file=sys.stderr)

@@ -133,6 +133,7 @@ def train(
     precision: str = "auto",
     generator: Callable[[], keras.Model] | None = None,
     critic: Callable[[], keras.Model] | None = None,
+    heldout_images: np.ndarray | None = None,
     **trainer_kwargs,
 ) -> TrainResult:
     """Train ``method`` on MNIST and save everything into ``out_dir``.
@@ -155,6 +156,10 @@ def train(
             it fast and the method's quality was shown to hold; see :mod:`labhelpers.precision`).
         generator, critic: builders of other networks than the method's own (see
             :func:`build_trainer`); their names are recorded with the run's settings.
+        heldout_images: images the critic never trains on; for the WGANs, each epoch
+            compares its estimate on them with that on training images
+            (``estimates.csv``). By default the digit's test split, when ``images`` is
+            not given.
         trainer_kwargs: passed to the trainer (e.g. ``n_critic``, ``gp_weight``).
 
     Raises:
@@ -204,6 +209,8 @@ def train(
     set_seed(seed)
     if images is None:
         images = load_mnist(digit)
+        if heldout_images is None:
+            heldout_images = load_mnist(digit, split="test")
     trainer = build_trainer(
         method, precision=precision, generator=generator, critic=critic, **trainer_kwargs
     )
@@ -230,6 +237,19 @@ def train(
         cb.ResumeCheckpoint(out_dir, history, config, precision=precision),
         _StopAt(iterations),
     ]
+    if issubclass(entry.trainer, WGAN) and heldout_images is not None and len(heldout_images):
+        callbacks.insert(
+            2,
+            cb.HeldOutEstimate(
+                out_dir,
+                history,
+                images,
+                heldout_images,
+                trainer.latent_dim,
+                seed=seed,
+                start_epoch=start_epoch,
+            ),
+        )
     mode = progress if progress != "auto" else ("notebook" if _in_notebook() else "terminal")
     if start >= iterations and mode != "none":
         print(

@@ -10,6 +10,7 @@ rename happens here and nowhere else. A run folder holds:
 ``history.csv``                 every iteration's losses
 ``losses.png``                  the loss plot at the end
 ``training_state.npz``          what ``resume`` needs to carry on
+``estimates.csv``               per epoch, the critic's estimate on training and held-out data
 ``training.gif``                the per-epoch grids as an animation (notebook 04)
 ==============================  ==================================================
 """
@@ -23,6 +24,7 @@ HISTORY_FILE = "history.csv"
 LOSSES_FILE = "losses.png"
 STATE_FILE = "training_state.npz"
 ANIMATION_FILE = "training.gif"
+ESTIMATES_FILE = "estimates.csv"
 EPOCH_GENERATOR_GLOB = "generator_epoch_*.keras"
 EPOCH_GRID_GLOB = "grid_epoch_*.png"
 

@@ -139,6 +139,22 @@ def plot_estimate(
     return fig
 
 
+def plot_heldout_estimate(
+    estimates: Mapping[str, Sequence[float]], title: str, ax: plt.Axes | None = None
+) -> plt.Figure:
+    """Per epoch, the critic's estimate on training images against held-out ones
+    (the ``estimates.csv`` that :class:`labhelpers.callbacks.HeldOutEstimate` writes)."""
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(7, 3.5))
+    fig = ax.figure
+    ax.plot(estimates["epoch"], estimates["train"], "o-", label="training images")
+    ax.plot(estimates["epoch"], estimates["heldout"], "s--", label="held-out images")
+    ax.set(title=title, xlabel="epoch", ylabel="mean D(real) - mean D(fake)")
+    ax.grid(alpha=0.3)
+    ax.legend()
+    return fig
+
+
 def make_animation(
     frames: Sequence[str | os.PathLike], path: str | os.PathLike, fps: float = 2
 ) -> Path:

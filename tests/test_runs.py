@@ -104,6 +104,7 @@ def cli(*args, timeout=300):
         (["wgan", "--out", "x", "--epochs", "2", "--iterations", "5"], "not allowed with"),
         (["wgan", "--out", "x", "--batch-size", "15"], "must be even"),
         (["wgan", "--out", "x", "--lr-scale", "-1"], "above 0"),
+        (["gan", "--out", "x", "--clip", "all"], "for wgan only"),
     ],
 )
 def test_cli_bad_arguments_give_one_line_and_exit_2(args, message, capsys):
@@ -204,3 +205,19 @@ def test_default_run_folder_is_the_lessons(tmp_path, monkeypatch, sevens):
 def test_cli_lists_the_registry(capsys):
     assert main(["--list-methods"]) == 0
     assert capsys.readouterr().out.split() == list(METHODS)
+
+
+def test_wgan_runs_log_the_estimate_on_training_and_heldout_images(tmp_path, sevens):
+    from labhelpers import load_mnist
+
+    heldout = load_mnist(7, split="test")
+    out = tmp_path / "run"
+    train("wgan", out, images=sevens, heldout_images=heldout, iterations=6, **TINY)
+    estimates = read_history(out / "estimates.csv")
+    assert estimates["epoch"].tolist() == [1, 2]
+    assert np.all(np.isfinite(estimates["train"])) and np.all(np.isfinite(estimates["heldout"]))
+    train("wgan", out, images=sevens, heldout_images=heldout, iterations=9, **TINY)  # resumes
+    assert read_history(out / "estimates.csv")["epoch"].tolist() == [1, 2, 3]
+    gan = tmp_path / "gan"  # a GAN's discriminator estimates no Wasserstein distance
+    train("gan", gan, images=sevens, heldout_images=heldout, iterations=3, **TINY)
+    assert not (gan / "estimates.csv").exists()
