@@ -216,7 +216,7 @@ def check_gradient_penalty(penalty_fn, seed: int = 0) -> bool:
     if not _close(got, expected, 1e-3):
         return _verdict(
             False,
-            f"on a convolutional critic your penalty is {got:.5f}, the "
+            f"on a non-linear critic your penalty is {got:.5f}, the "
             f"package's {expected:.5f} with the same random numbers. Interpolate "
             "with ONE eps ~ U[0, 1] per example (tf.random.uniform with shape "
             "(batch, 1, 1, 1)), drawn before anything else random, not per pixel "
@@ -250,5 +250,5 @@ def check_gradient_penalty(penalty_fn, seed: int = 0) -> bool:
     return _verdict(
         True,
         "your gradient penalty matches the closed form on a linear critic and "
-        "the package's on a convolutional one, and stays finite at zero gradients.",
+        "the package's on a non-linear one, and stays finite at zero gradients.",
     )

@@ -184,15 +184,6 @@ def make_animation(
     return path
 
 
-def show_source(obj) -> None:
-    """Show the source code of a labhelpers class or function in a notebook."""
-    import inspect
-
-    from IPython.display import Markdown, display
-
-    display(Markdown(f"```python\n{inspect.getsource(obj)}\n```"))
-
-
 def show_images(
     paths: Sequence[str | os.PathLike], titles: Sequence[str], width: float = 4.5
 ) -> plt.Figure:
