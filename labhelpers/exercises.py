@@ -252,3 +252,53 @@ def check_gradient_penalty(penalty_fn, seed: int = 0) -> bool:
         "your gradient penalty matches the closed form on a linear critic and "
         "the package's on a non-linear one, and stays finite at zero gradients.",
     )
+
+
+def _reference_slerp(z0: np.ndarray, z1: np.ndarray, t: float) -> np.ndarray:
+    """Spherical linear interpolation (Shoemake's slerp), as White (2016) suggests for
+    latent points: along the great circle from z0 to z1 at an even angular speed."""
+    n0, n1 = np.linalg.norm(z0), np.linalg.norm(z1)
+    omega = np.arccos(np.clip(np.dot(z0 / n0, z1 / n1), -1.0, 1.0))
+    if omega < 1e-6:
+        return (1 - t) * z0 + t * z1
+    return (np.sin((1 - t) * omega) * z0 + np.sin(t * omega) * z1) / np.sin(omega)
+
+
+def check_slerp(slerp_fn, seed: int = 0) -> bool:
+    """Is ``slerp_fn(z0, z1, t)`` spherical interpolation between two latent points?
+
+    Checks the two ends (t = 0 gives z0, t = 1 gives z1), that the norm stays
+    constant between two points of equal norm (a straight line's dips in the
+    middle), and the values against the standard formula
+    ``(sin((1-t) w) z0 + sin(t w) z1) / sin(w)``, ``w`` the angle between them.
+    """
+    rng = np.random.default_rng(seed)
+    z0, z1 = rng.standard_normal(50), rng.standard_normal(50)
+    z1 = z1 / np.linalg.norm(z1) * np.linalg.norm(z0)  # equal norms
+    try:
+        ends = [np.asarray(slerp_fn(z0, z1, t), "float64") for t in (0.0, 1.0)]
+        middle = np.asarray(slerp_fn(z0, z1, 0.5), "float64")
+    except Exception as err:
+        return _verdict(False, f"your function raised {type(err).__name__}: {err}")
+    if not (_close(ends[0], z0, 1e-5) and _close(ends[1], z1, 1e-5)):
+        return _verdict(False, "t = 0 must give z0 and t = 1 must give z1.")
+    norm = np.linalg.norm(z0)
+    if abs(np.linalg.norm(middle) - norm) > 1e-3 * norm:
+        return _verdict(
+            False,
+            f"halfway between two points of norm {norm:.2f} your point has "
+            f"norm {np.linalg.norm(middle):.2f}: a straight line cuts inside the "
+            "sphere. Walk along the great circle: weights sin((1-t)w)/sin(w) and "
+            "sin(t w)/sin(w), w the angle between z0 and z1.",
+        )
+    for t in (0.1, 0.3, 0.5, 0.8):
+        if not _close(slerp_fn(z0, z1, t), _reference_slerp(z0, z1, t), 1e-4):
+            return _verdict(
+                False,
+                f"at t = {t} your point is not on the great circle at "
+                f"{t:.0%} of the angle: normalising a straight line keeps the norm "
+                "but moves at an uneven speed; use the sin weights.",
+            )
+    return _verdict(
+        True, "your slerp keeps the norm and moves along the great circle at an even speed."
+    )

@@ -1,10 +1,11 @@
 """Each checker accepts the right answer and rejects the known wrong ones."""
 
 import keras
+import numpy as np
 import pytest
 import tensorflow as tf
 
-from labhelpers.exercises import check_gradient_penalty, check_wgan
+from labhelpers.exercises import check_gradient_penalty, check_slerp, check_wgan
 
 
 class Clip(keras.constraints.Constraint):
@@ -165,3 +166,25 @@ def test_gradient_penalty_checker_catches_known_mistakes(wrong, hint, capsys):
     assert not check_gradient_penalty(wrong)
     out = capsys.readouterr().out
     assert out.startswith("Not yet") and hint in out
+
+
+def right_slerp(z0, z1, t):
+    omega = np.arccos(np.dot(z0, z1) / (np.linalg.norm(z0) * np.linalg.norm(z1)))
+    return (np.sin((1 - t) * omega) * z0 + np.sin(t * omega) * z1) / np.sin(omega)
+
+
+def nlerp(z0, z1, t):  # a straight line pushed back onto the sphere
+    z = (1 - t) * z0 + t * z1
+    return z / np.linalg.norm(z) * np.linalg.norm(z0)
+
+
+def test_slerp_checker(capsys):
+    assert check_slerp(right_slerp)
+    assert capsys.readouterr().out.startswith("Correct")
+    for wrong, hint in (
+        (lambda z0, z1, t: (1 - t) * z0 + t * z1, "cuts inside the sphere"),
+        (nlerp, "uneven speed"),
+        (lambda z0, z1, t: right_slerp(z0, z1, 1 - t), "t = 0 must give z0"),
+    ):
+        assert not check_slerp(wrong)
+        assert hint in capsys.readouterr().out
