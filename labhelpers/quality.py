@@ -1,7 +1,12 @@
 """Measuring sample quality instead of eyeballing it (notebooks 03 and 04).
 
 Two measurements, both made with a small MNIST classifier that labhelpers
-trains itself (no download) and caches on disk:
+trains itself (no download) and caches on disk (97.9 % test accuracy on the
+offline sample). Generated digits are scored against **held-out** real digits
+(:func:`heldout_reference`), next to the floor of real training digits
+(:func:`real_floor`). ``tests/test_quality.py`` validates the score the way the
+FID paper validated FID: it rises monotonically as real digits are disturbed
+more and more (:func:`disturb`: noise, salt and pepper, blur, swapped patches).
 
 * **Fréchet distance** ("FID for MNIST"): fit a Gaussian to the classifier's
   penultimate-layer features of real digits and another to those of generated
@@ -29,15 +34,24 @@ from .settings import runs_root, set_seed
 FEATURE_LAYER = "features"
 
 
+CLASSIFIER_FILE = "mnist_classifier_v2.keras"  # v2: the 97 % classifier below
+CLASSIFIER_EPOCHS = 8
+
+
 def build_classifier() -> keras.Sequential:
-    """A small CNN: two strided convolutions, a 128-unit feature layer, 10 classes."""
+    """A small CNN: four 3x3 convolutions (two of them strided), a 128-unit feature
+    layer, 10 classes. Random shifts of up to 10 % during training only."""
     layers = keras.layers
     return keras.Sequential(
         [
             keras.Input((28, 28, 1)),
+            layers.RandomTranslation(0.1, 0.1, fill_mode="constant", fill_value=-1.0),
+            layers.Conv2D(32, 3, padding="same", activation="relu"),
             layers.Conv2D(32, 3, strides=2, padding="same", activation="relu"),
+            layers.Conv2D(64, 3, padding="same", activation="relu"),
             layers.Conv2D(64, 3, strides=2, padding="same", activation="relu"),
             layers.Flatten(),
+            layers.Dropout(0.3),
             layers.Dense(128, activation="relu", name=FEATURE_LAYER),
             layers.Dense(10, activation="softmax"),
         ],
@@ -46,15 +60,19 @@ def build_classifier() -> keras.Sequential:
 
 
 def train_classifier(
-    path: str | os.PathLike | None = None, epochs: int = 3, verbose: int = 0, seed: int = 0
+    path: str | os.PathLike | None = None,
+    epochs: int = CLASSIFIER_EPOCHS,
+    verbose: int = 0,
+    seed: int = 0,
 ) -> tuple[keras.Model, float]:
     """Load the cached classifier, or train it on MNIST's training split and cache it.
 
     Training starts from ``seed`` (it re-seeds the random generators), so the
     classifier, and with it every quality score, is the same on every run on
-    the same machine. Returns the classifier and its accuracy on MNIST's test split.
+    the same machine. Returns the classifier and its accuracy on MNIST's test
+    split (97.9 % on the offline 10,000-digit sample, measured on a 2-core CPU).
     """
-    path = Path(path or runs_root() / "classifier" / "mnist_classifier.keras")
+    path = Path(path or runs_root() / "classifier" / CLASSIFIER_FILE)
     x_test, y_test = load_mnist_with_labels(split="test")
     if path.is_file():
         model = keras.models.load_model(path)
@@ -71,6 +89,76 @@ def train_classifier(
         atomic_save_model(model, path)
     predictions = _outputs(model, x_test).argmax(axis=1)
     return model, float(np.mean(predictions == y_test))
+
+
+def heldout_reference(classifier: keras.Model, digit: int | str | None = 7) -> np.ndarray:
+    """Features of the **held-out** real digits (MNIST's test split), the reference that
+    generated samples are scored against: a generator never saw them, so a generator
+    that copied its training digits gains nothing."""
+    from .data import load_mnist
+
+    return features(classifier, load_mnist(digit, split="test"))
+
+
+def real_floor(
+    classifier: keras.Model,
+    reference: np.ndarray,
+    digit: int | str | None = 7,
+    n: int | None = None,
+) -> float:
+    """The score of ``n`` real **training** digits against ``reference``: the best a
+    generator can expect at that sample size (different real samples never score 0)."""
+    from .data import load_mnist
+
+    real = load_mnist(digit)
+    return frechet_distance(reference, features(classifier, real[:n]))
+
+
+DISTURBANCES = ("gaussian noise", "salt and pepper", "blur", "swapped patches")
+
+
+def disturb(images: np.ndarray, kind: str, level: float, seed: int = 0) -> np.ndarray:
+    """``images`` (N, 28, 28, 1) in [-1, 1], disturbed by ``kind`` at strength ``level``
+    (0 leaves them unchanged), as the FID paper (Heusel et al., 2017) validated FID:
+
+    * ``gaussian noise``: add N(0, level^2) noise, then clip to [-1, 1];
+    * ``salt and pepper``: set a fraction ``level`` of the pixels to -1 or +1;
+    * ``blur``: a Gaussian blur of standard deviation ``level`` pixels;
+    * ``swapped patches``: in each image, swap a fraction ``level`` of its 7x7 grid of
+      4x4 patches with other patches of the same image.
+    """
+    rng = np.random.default_rng(seed)
+    x = np.array(images, dtype="float32", copy=True)
+    if level <= 0:
+        return x
+    if kind == "gaussian noise":
+        return np.clip(x + rng.normal(0, level, x.shape).astype("float32"), -1, 1)
+    if kind == "salt and pepper":
+        hit = rng.random(x.shape) < level
+        x[hit] = rng.choice(np.array([-1.0, 1.0], "float32"), size=int(hit.sum()))
+        return x
+    if kind == "blur":
+        radius = max(1, int(np.ceil(3 * level)))
+        taps = np.exp(-0.5 * (np.arange(-radius, radius + 1) / level) ** 2)
+        taps = (taps / taps.sum()).astype("float32")
+        padded = np.pad(x, ((0, 0), (radius, radius), (radius, radius), (0, 0)), mode="edge")
+        rows = sum(t * padded[:, i : i + 28, :, :] for i, t in enumerate(taps))
+        return sum(t * rows[:, :, i : i + 28, :] for i, t in enumerate(taps)).astype("float32")
+    if kind == "swapped patches":
+        patches = (
+            x.reshape(len(x), 7, 4, 7, 4, 1)
+            .transpose(0, 1, 3, 2, 4, 5)
+            .reshape(len(x), 49, 4, 4, 1)
+        )
+        swaps = int(round(level * 49 / 2))
+        for image in patches:
+            pairs = rng.permutation(49)[: 2 * swaps].reshape(-1, 2)
+            image[pairs[:, 0]], image[pairs[:, 1]] = (
+                image[pairs[:, 1]].copy(),
+                image[pairs[:, 0]].copy(),
+            )
+        return patches.reshape(len(x), 7, 7, 4, 4, 1).transpose(0, 1, 3, 2, 4, 5).reshape(x.shape)
+    raise ValueError(f"kind must be one of {', '.join(DISTURBANCES)}; got {kind!r}.")
 
 
 def _outputs(model: keras.Model, images: np.ndarray, batch: int = 500) -> np.ndarray:
