@@ -19,8 +19,13 @@ Why a hand-written ``.npz`` and not ``tf.train.Checkpoint`` with a
 saving of the trainer: the state, the run's settings and the epoch travel in
 **one file** that is replaced by one atomic rename, so they can never
 disagree; a ``CheckpointManager`` writes an index, a data shard and a
-``checkpoint`` pointer as separate files, and the settings and epoch would
-need yet another. Keras's ``model.save`` stores weights but not a custom
+``checkpoint`` pointer as separate files (``ckpt-1.index``,
+``ckpt-1.data-00000-of-00001``, ``checkpoint``), and the settings and epoch
+would need yet another. Tried on the course's trainers, ``tf.train.Checkpoint``
+matches variables by their position in the object graph: restoring a WGAN's
+state into a trainer with other networks failed only when it reached a
+variable of another shape, with a ``ValueError`` about tensor shapes from deep
+inside TensorFlow. Keras's ``model.save`` stores weights but not a custom
 trainer's two optimizers in a way ``fit`` resumes from. Safety comes from a
 **signature** stored with the arrays: for every variable, its position in
 its network, the class of the layer that owns it, its name and its shape.
