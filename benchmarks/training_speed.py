@@ -277,8 +277,11 @@ def main() -> None:
     print(
         f"TensorFlow {tf.__version__}, Keras {keras.__version__}, devices: "
         f"{[d.device_type for d in tf.config.list_physical_devices()]}; bfloat16 fast here: "
-        f"{lh.precision.bfloat16_is_fast()} (precision='auto' picks "
-        f"{lh.precision.resolve('auto')})"
+        f"{lh.precision.bfloat16_is_fast()}; precision='auto' picks "
+        + ", ".join(
+            f"{m} {lh.precision.resolve('auto', e.bfloat16_auto)}"
+            for m, e in lh.methods.METHODS.items()
+        )
     )
     ceiling_text = ", ".join(f"{d} {g:.0f} GFLOP/s" for d, g in ceilings.items())
     print(f"4096x4096 matmul ceilings (best of 5): {ceiling_text}")

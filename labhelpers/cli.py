@@ -104,7 +104,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--precision",
         choices=PRECISIONS,
         default="auto",
-        help="auto (default): bfloat16 where the CPU or GPU runs it fast, else float32",
+        help="auto (default): bfloat16 where the CPU or GPU runs it fast and the method's "
+        "quality was shown to hold in it (README, Precision), else float32",
     )
     resume = parser.add_mutually_exclusive_group()
     resume.add_argument(
