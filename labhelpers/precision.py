@@ -15,9 +15,9 @@ What the course keeps in float32 whatever the precision:
   bfloat16 run is a plain float32 generator that any process loads;
 * images for grids and plots (:func:`labhelpers.latent.generate` casts).
 
-``auto`` picks bfloat16 only where the hardware runs it fast (on other CPUs
-bfloat16 is emulated and slower) and only for the methods whose quality was
-measured to hold in bfloat16 (:data:`labhelpers.methods.METHODS`).
+``auto`` picks bfloat16 only where the hardware has bfloat16 instructions
+and only for the methods whose quality was measured to hold in bfloat16
+(:data:`labhelpers.methods.METHODS`); float32 everywhere else.
 """
 
 from __future__ import annotations
