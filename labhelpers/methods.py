@@ -35,7 +35,7 @@ class Method:
 METHODS: dict[str, Method] = {
     m.name: m
     for m in (
-        # Measured with 3 seeds each (README, "Precision").
+        # Measured with 3 seeds each (README, "Precision"): bfloat16 held for none of them.
         Method("wgan", "WGAN (clipping)", WGAN, build_critic, bfloat16_auto=False),
         Method("wgan-gp", "WGAN-GP", WGANGP, build_gp_critic, bfloat16_auto=False),
         Method("gan", "GAN", GAN, build_discriminator, bfloat16_auto=False),
