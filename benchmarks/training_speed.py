@@ -190,9 +190,10 @@ def labhelpers_loop(method: str, precision: str, images: np.ndarray, warmup: int
     """labhelpers' trainer driven by ``fit``, warmed up; returns ``(run, trainer)``
     where ``run(n, profile_dir=None)`` trains ``n`` iterations and returns the seconds.
 
-    Each ``fit`` call traces its step function again (seconds of one-off work that
-    a real run pays once), so ``run`` times from the end of the first iteration of
-    its ``fit`` to the end of the last one.
+    The first iteration of each ``fit`` call carries seconds of one-off work (it
+    doubled the time of 10 iterations in one measurement; re-tracing the step is
+    the likely cause), which a real run pays once; so ``run`` times from the end
+    of the first iteration of its ``fit`` to the end of the last one.
     """
     trainer = build_trainer(method, precision=precision)
     data = make_dataset(images, BATCH // 2, trainer.n_critic, seed=0)
