@@ -55,6 +55,15 @@ def read_history(path: str | os.PathLike) -> dict[str, np.ndarray]:
         raise layout.DamagedRunFile(path, f"{type(err).__name__}: {err}") from None
 
 
+def history_rows(history: dict[str, np.ndarray]) -> list[dict]:
+    """``{column: array}`` (as :func:`read_history` returns) back into one dict per row."""
+    n = len(next(iter(history.values()))) if history else 0
+    return [
+        {k: (int(v[i]) if k in ("iteration", "epoch") else float(v[i])) for k, v in history.items()}
+        for i in range(n)
+    ]
+
+
 def write_history(rows: list[dict], path: str | os.PathLike) -> None:
     """Write rows of losses to CSV atomically (temporary file, then rename)."""
     path = Path(path)
@@ -177,15 +186,8 @@ class HeldOutEstimate(_EpochSaver):
         self.heldout_images = np.asarray(heldout_images[:n], "float32")
         self.z = rng.standard_normal((n, latent_dim)).astype("float32")
         self.path = self.out_dir / layout.ESTIMATES_FILE
-        saved = read_history(self.path)
-        self.rows = [
-            {
-                k: (int(v[i]) if k in ("epoch", "iteration") else float(v[i]))
-                for k, v in saved.items()
-            }
-            for i in range(len(saved.get("epoch", [])))
-            if saved["epoch"][i] <= start_epoch
-        ]
+        saved = history_rows(read_history(self.path))
+        self.rows = [row for row in saved if row["epoch"] <= start_epoch]
 
     def _mean_score(self, images: np.ndarray) -> float:
         critic = self.model.critic

@@ -221,7 +221,7 @@ def train(
         set_seed(seed + start_epoch)  # fresh random numbers for the resumed epochs
         rows = [
             r
-            for r in _rows(cb.read_history(out_dir / layout.HISTORY_FILE))
+            for r in cb.history_rows(cb.read_history(out_dir / layout.HISTORY_FILE))
             if r["iteration"] <= trainer.iteration
         ]
     else:
@@ -316,17 +316,6 @@ class _StopAt(keras.callbacks.Callback):
     def on_train_batch_end(self, batch, logs=None):
         if self.model.iteration >= self.iterations:
             self.model.stop_training = True
-
-
-def _rows(history: dict[str, np.ndarray]) -> list[dict]:
-    """``{column: array}`` back into one dict per iteration."""
-    if not history:
-        return []
-    n = len(history["iteration"])
-    return [
-        {k: (int(v[i]) if k in ("iteration", "epoch") else float(v[i])) for k, v in history.items()}
-        for i in range(n)
-    ]
 
 
 def _clear_run(out_dir: Path) -> None:
