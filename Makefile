@@ -59,17 +59,11 @@ unit: $(BIN)/.installed
 notebooks: $(BIN)/.installed
 	WGAN_LAB_QUICK=1 $(BIN)/python -m pytest notebooks --nbval-lax
 
-# Instructors: pre-train every model of the course where the notebooks look:
-# runs/ at the project root, or the folder named by WGAN_LAB_RUNS. The methods
-# come from the registry (labhelpers/methods.py).
-RUNS := $(or $(WGAN_LAB_RUNS),runs)
-TRAIN := $(BIN)/python -m labhelpers.train
+# Instructors: pre-train every run the notebooks load (labhelpers/pretrain.py
+# names them) where the notebooks look: runs/ at the project root, or the folder
+# named by WGAN_LAB_RUNS. Resumable: run it again after an interruption.
 pretrain: $(BIN)/.installed
-	set -e; for m in $$($(TRAIN) --list-methods); do $(TRAIN) $$m --out $(RUNS)/$$m; done
-	set -e; for m in $$($(TRAIN) --list-methods); do $(TRAIN) $$m --digit all --out $(RUNS)/$$m-all; done
-	$(TRAIN) wgan --clip all --out $(RUNS)/wgan-clip-all
-	@# Ten times the learning rates may diverge: that is a result (notebook 04), so go on.
-	for m in $$($(TRAIN) --list-methods); do $(TRAIN) $$m --lr-scale 10 --out $(RUNS)/$$m-lr10 || true; done
+	$(BIN)/python -m labhelpers.pretrain
 
 # The README's training animations, from the pre-trained runs of the sevens.
 readme-images: $(BIN)/.installed

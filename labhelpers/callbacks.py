@@ -157,16 +157,28 @@ class SampleGrid(_EpochSaver):
 
 
 class HeldOutEstimate(_EpochSaver):
-    """Per epoch, the critic's Wasserstein estimate on training and on held-out images.
+    """Per epoch, the critic's estimate of the distance on training and on held-out images.
 
-    ``mean D(real) - mean D(fake)`` with the critic in inference mode, once with
-    ``n`` training images and once with ``n`` held-out images of the same digit,
-    against the same ``n`` fakes (fixed latent points). A critic that overfits
-    its training set scores training images higher than held-out ones, so the
-    training estimate runs away from the held-out one: WGAN-GP (Gulrajani et
-    al., 2017, §5.6) showed this on a 1,000-digit MNIST subset. The rows go to
-    ``estimates.csv`` (resumed runs keep the rows of their completed epochs).
+    With the critic in inference mode, once with ``n`` training images and once
+    with ``n`` held-out images of the same digit, against the same ``n`` fakes
+    (fixed latent points):
+
+    * ``kind='wasserstein'`` (WGAN, WGAN-GP): ``mean D(real) - mean D(fake)``.
+    * ``kind='jensen-shannon'`` (GAN): ``log 2 + (mean log D(real) + mean log(1 - D(fake))) / 2``,
+      that is ``log 2 - (loss on real + loss on fake) / 2`` with the discriminator's
+      cross-entropy losses: Goodfellow et al. (2014) show it equals the Jensen-Shannon
+      divergence when the discriminator is optimal (0 when it cannot tell, up to log 2).
+
+    A critic that overfits its training set scores training images higher than
+    held-out ones, so the training estimate runs away from the held-out one:
+    WGAN-GP (Gulrajani et al., 2017, §5.6) showed this on a 1,000-digit MNIST
+    subset. Each row also records ``seconds``, the wall time spent in training
+    steps so far (across resumes), for plots of quality against wall-clock time.
+    The rows go to ``estimates.csv`` (resumed runs keep the rows of their
+    completed epochs).
     """
+
+    KINDS = ("wasserstein", "jensen-shannon")
 
     def __init__(
         self,
@@ -178,8 +190,12 @@ class HeldOutEstimate(_EpochSaver):
         n: int = 500,
         seed: int = 0,
         start_epoch: int = 0,
+        kind: str = "wasserstein",
     ):
         super().__init__(out_dir, history)
+        if kind not in self.KINDS:
+            raise ValueError(f"kind must be one of {self.KINDS}, got {kind!r}.")
+        self.kind = kind
         rng = np.random.default_rng(seed)
         pick = rng.choice(len(train_images), min(n, len(train_images)), replace=False)
         self.train_images = np.asarray(train_images[pick], "float32")
@@ -188,26 +204,42 @@ class HeldOutEstimate(_EpochSaver):
         self.path = self.out_dir / layout.ESTIMATES_FILE
         saved = history_rows(read_history(self.path))
         self.rows = [row for row in saved if row["epoch"] <= start_epoch]
+        self.seconds = float(self.rows[-1].get("seconds", 0.0)) if self.rows else 0.0
 
-    def _mean_score(self, images: np.ndarray) -> float:
+    def on_train_batch_begin(self, batch, logs=None):
+        self._t0 = time.perf_counter()
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.seconds += time.perf_counter() - self._t0
+
+    def _mean_score(self, images: np.ndarray, fake: bool = False) -> float:
+        """Mean critic score, or for the GAN mean log D (real) / log(1 - D) (fake)."""
         critic = self.model.critic
-        return float(
-            np.mean(
-                [
-                    np.mean(np.asarray(critic(images[i : i + 250], training=False), "float32"))
-                    for i in range(0, len(images), 250)
-                ]
-            )
+        scores = np.concatenate(
+            [
+                np.asarray(critic(images[i : i + 250], training=False), "float64").ravel()
+                for i in range(0, len(images), 250)
+            ]
         )
+        if self.kind == "jensen-shannon":
+            p = np.clip(scores, 1e-7, 1 - 1e-7)  # as Keras's cross-entropy clips
+            return float(np.mean(np.log1p(-p) if fake else np.log(p)))
+        return float(np.mean(scores))
+
+    def _estimate(self, real: np.ndarray, fake_term: float) -> float:
+        if self.kind == "jensen-shannon":
+            return float(np.log(2.0) + 0.5 * (self._mean_score(real) + fake_term))
+        return self._mean_score(real) - fake_term
 
     def save(self, epoch: int) -> None:
-        fake = self._mean_score(generate(self.model.generator, self.z))
+        fake = self._mean_score(generate(self.model.generator, self.z), fake=True)
         self.rows.append(
             {
                 "epoch": epoch,
                 "iteration": self.model.iteration,
-                "train": self._mean_score(self.train_images) - fake,
-                "heldout": self._mean_score(self.heldout_images) - fake,
+                "train": self._estimate(self.train_images, fake),
+                "heldout": self._estimate(self.heldout_images, fake),
+                "seconds": self.seconds,
             }
         )
         write_history(self.rows, self.path)

@@ -156,10 +156,10 @@ def train(
             it fast and the method's quality was shown to hold; see :mod:`labhelpers.precision`).
         generator, critic: builders of other networks than the method's own (see
             :func:`build_trainer`); their names are recorded with the run's settings.
-        heldout_images: images the critic never trains on; for the WGANs, each epoch
-            compares its estimate on them with that on training images
-            (``estimates.csv``). By default the digit's test split, when ``images`` is
-            not given.
+        heldout_images: images the critic never trains on; each epoch compares the
+            critic's estimate (Wasserstein for the WGANs, Jensen-Shannon for the GAN)
+            on them with that on training images (``estimates.csv``). By default the
+            digit's test split, when ``images`` is not given.
         trainer_kwargs: passed to the trainer (e.g. ``n_critic``, ``gp_weight``).
 
     Raises:
@@ -237,7 +237,7 @@ def train(
         cb.ResumeCheckpoint(out_dir, history, config, precision=precision),
         _StopAt(iterations),
     ]
-    if issubclass(entry.trainer, WGAN) and heldout_images is not None and len(heldout_images):
+    if heldout_images is not None and len(heldout_images):
         callbacks.insert(
             2,
             cb.HeldOutEstimate(
@@ -248,6 +248,7 @@ def train(
                 trainer.latent_dim,
                 seed=seed,
                 start_epoch=start_epoch,
+                kind="wasserstein" if issubclass(entry.trainer, WGAN) else "jensen-shannon",
             ),
         )
     mode = progress if progress != "auto" else ("notebook" if _in_notebook() else "terminal")

@@ -43,12 +43,30 @@ def describe_mode() -> str:
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 
+# The modules whose code decides what a training run computes and records: the
+# networks, losses, trainers, data, precision and the run's own callbacks. Lessons,
+# plots, scores and tools (plotting, quality, exercises, toy, ...) are not here, so
+# editing them does not make the pre-trained runs stale.
+TRAINING_CODE = (
+    "callbacks.py",
+    "checkpoints.py",
+    "data.py",
+    "experiment.py",
+    "losses.py",
+    "methods.py",
+    "models.py",
+    "precision.py",
+    "training.py",
+)
+
+
 def code_version() -> str:
-    """A short hash of the package's source (``labhelpers/*.py``): runs record it, so
-    results made by older code can be told apart from the current code's."""
+    """A short hash of the code that trains a run (:data:`TRAINING_CODE`): runs record
+    it, so results made by older code can be told apart from the current code's."""
     digest = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for name in TRAINING_CODE:
+        path = Path(__file__).parent / name
+        digest.update(name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:12]
 
 

@@ -218,6 +218,16 @@ def test_wgan_runs_log_the_estimate_on_training_and_heldout_images(tmp_path, sev
     assert np.all(np.isfinite(estimates["train"])) and np.all(np.isfinite(estimates["heldout"]))
     train("wgan", out, images=sevens, heldout_images=heldout, iterations=9, **TINY)  # resumes
     assert read_history(out / "estimates.csv")["epoch"].tolist() == [1, 2, 3]
-    gan = tmp_path / "gan"  # a GAN's discriminator estimates no Wasserstein distance
-    train("gan", gan, images=sevens, heldout_images=heldout, iterations=3, **TINY)
-    assert not (gan / "estimates.csv").exists()
+    seconds = read_history(out / "estimates.csv")["seconds"]
+    assert np.all(np.diff(seconds) > 0) and seconds[0] > 0  # training time, carried over resumes
+
+
+def test_gan_runs_log_the_jensen_shannon_estimate(tmp_path, sevens):
+    from labhelpers import load_mnist
+
+    gan = tmp_path / "gan"  # log 2 - (loss on real + loss on fake) / 2, at most log 2
+    train("gan", gan, images=sevens, heldout_images=load_mnist(7, split="test"), **TINY)
+    estimates = read_history(gan / "estimates.csv")
+    assert estimates["epoch"].tolist() == [1, 2]
+    for key in ("train", "heldout"):
+        assert np.all(np.isfinite(estimates[key])) and np.all(estimates[key] <= np.log(2))
