@@ -1,0 +1,80 @@
+"""Uncertainty for notebook 04's comparisons: intervals over seeds, written out by hand.
+
+Two tools, both standard and small enough to read (so no SciPy dependency):
+
+* :func:`t_interval`: the mean of a few per-seed values with its 95 %
+  Student-t interval (the seeds are the independent repetitions);
+* :func:`bootstrap_interval`: a 95 % percentile-bootstrap interval of any
+  statistic, resampling whole seeds (groups), so that the checkpoints of one
+  run, which are not independent, stay together.
+
+And :func:`verdict`, which words a comparison of two intervals so that an
+overlap reads "cannot tell", never a ranking.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+# 97.5 % quantiles of Student's t for 1..30 degrees of freedom (then ~1.96).
+_T975 = (
+    12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
+    2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
+    2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042,
+)  # fmt: skip
+
+
+def t_interval(values: Sequence[float]) -> tuple[float, tuple[float, float]]:
+    """Mean and 95 % confidence interval of the mean (Student t; n >= 2 values)."""
+    values = np.asarray(values, dtype=float)
+    n = len(values)
+    if n < 2:
+        raise ValueError(f"an interval needs at least 2 values (seeds), got {n}.")
+    mean = float(values.mean())
+    t = _T975[n - 2] if n - 1 <= len(_T975) else 1.96
+    half = t * float(values.std(ddof=1)) / np.sqrt(n)
+    return mean, (mean - half, mean + half)
+
+
+def bootstrap_interval(
+    groups: Sequence[np.ndarray],
+    statistic: Callable[[np.ndarray], float],
+    n_boot: int = 2000,
+    seed: int = 0,
+) -> tuple[float, tuple[float, float]]:
+    """``statistic`` of all rows of ``groups`` pooled, and its 95 % bootstrap interval.
+
+    ``groups`` holds one array of rows per seed; each bootstrap sample draws
+    seeds with replacement and pools their rows. Statistics that come out NaN
+    (e.g. a correlation of constant values) are left out of the interval.
+    """
+    rng = np.random.default_rng(seed)
+    value = float(statistic(np.concatenate(groups)))
+    draws = []
+    for _ in range(n_boot):
+        picked = rng.integers(len(groups), size=len(groups))
+        draws.append(statistic(np.concatenate([groups[i] for i in picked])))
+    draws = np.asarray(draws, dtype=float)
+    draws = draws[np.isfinite(draws)]
+    if len(draws) == 0:
+        return value, (float("nan"), float("nan"))
+    low, high = np.percentile(draws, [2.5, 97.5])
+    return value, (float(low), float(high))
+
+
+def verdict(
+    name_a: str,
+    interval_a: tuple[float, float],
+    name_b: str,
+    interval_b: tuple[float, float],
+    higher_is_better: bool = True,
+) -> str:
+    """Which of two 95 % intervals is better, or "cannot tell" when they overlap."""
+    (low_a, high_a), (low_b, high_b) = interval_a, interval_b
+    if low_a > high_b or low_b > high_a:
+        a_higher = low_a > high_b
+        better, worse = (name_a, name_b) if a_higher == higher_is_better else (name_b, name_a)
+        return f"{better} better than {worse}"
+    return f"cannot tell {name_a} from {name_b}"

@@ -1,0 +1,92 @@
+"""The 2-D experiments (labhelpers.toy) and the interval helpers (labhelpers.stats)."""
+
+import numpy as np
+import pytest
+
+from labhelpers import stats, toy
+
+
+def test_toy_data_follow_gan_toy_py():
+    ring, grid = toy.DATASETS["ring"], toy.DATASETS["grid"]
+    assert ring.centres.shape == (8, 2) and grid.centres.shape == (25, 2)
+    np.testing.assert_allclose(np.linalg.norm(ring.centres, axis=1), 2 / 1.414)
+    assert grid.centres.max() == pytest.approx(4 / 2.828)
+    points = ring.sample(20000, np.random.default_rng(0))
+    nearest = np.linalg.norm(points[:, None] - ring.centres[None], axis=-1).min(axis=1)
+    # distance to the centre of a 2-D Gaussian: mean = std * sqrt(pi / 2)
+    assert nearest.mean() == pytest.approx(ring.std * np.sqrt(np.pi / 2), rel=0.05)
+
+
+def test_real_points_score_as_all_modes_and_high_quality():
+    for data in toy.DATASETS.values():
+        score = toy.score_samples(data.sample(toy.N_EVAL, np.random.default_rng(1)), data)
+        assert score["modes"] == len(data.centres)
+        assert score["high_quality"] > 0.98  # 3 sigma in 2-D holds 98.9 %
+
+
+def test_the_score_counts_only_modes_with_enough_good_samples():
+    ring = toy.DATASETS["ring"]
+    on_three = np.repeat(ring.centres[:3], 100, axis=0)
+    few_on_a_fourth = np.repeat(ring.centres[3:4], toy.MIN_PER_MODE - 1, axis=0)
+    far = np.full((300, 2), 5.0)
+    score = toy.score_samples(np.concatenate([on_three, few_on_a_fourth, far]), ring)
+    assert score["modes"] == 3
+    assert score["high_quality"] == pytest.approx((300 + toy.MIN_PER_MODE - 1) / 619)
+
+
+def test_the_course_trainers_train_the_toy_models():
+    """Each method's trainer accepts the MLPs, and both networks change."""
+    import keras
+
+    for method, trainer_class in toy.METHOD_TRAINERS.items():
+        generator, critic = toy.build_toy_generator(), toy.build_toy_critic(method)
+        trainer = trainer_class(generator, critic)
+        trainer.compile()
+        before = [v.numpy().copy() for v in generator.weights + critic.weights]
+        dataset = toy.make_dataset(toy.DATASETS["ring"], trainer.n_critic)
+        trainer.fit(dataset, epochs=1, steps_per_epoch=3, verbose=0, shuffle=False)
+        after = [v.numpy() for v in generator.weights + critic.weights]
+        n_gen = len(generator.weights)
+        assert any(not np.allclose(a, b) for a, b in zip(before[:n_gen], after[:n_gen])), method
+        assert any(not np.allclose(a, b) for a, b in zip(before[n_gen:], after[n_gen:])), method
+        if method == "wgan":  # every critic parameter stays clipped
+            assert max(np.abs(w).max() for w in after[n_gen:]) <= toy.CLIP + 1e-7
+        keras.backend.clear_session()
+
+
+def test_run_all_is_resumable_and_writes_every_configuration(tmp_path):
+    settings = {"seeds": (1, 2), "iterations": 5, "surface_steps": 5}
+    assert toy.run_all(tmp_path, **settings)
+    rows = toy.read_results(tmp_path)
+    assert len(rows) == 2 * len(toy.EXPERIMENTS)
+    assert not toy.run_all(tmp_path, **settings)  # nothing left to do
+    surfaces = np.load(tmp_path / "surfaces.npz")
+    assert surfaces["ring_gp"].shape == (toy.SURFACE_RESOLUTION,) * 2
+    table = toy.summarise(rows)
+    assert len(table) == len(toy.EXPERIMENTS)
+    for entry in table:
+        low, high = entry["modes_ci"]
+        assert low <= entry["modes_mean"] <= high
+
+
+def test_t_interval_matches_the_textbook():
+    mean, (low, high) = stats.t_interval([1.0, 2.0, 3.0])
+    assert mean == 2.0
+    assert high - mean == pytest.approx(4.303 * 1.0 / np.sqrt(3))
+    with pytest.raises(ValueError, match="at least 2"):
+        stats.t_interval([1.0])
+
+
+def test_bootstrap_interval_resamples_whole_groups():
+    groups = [np.full(5, 1.0), np.full(5, 2.0), np.full(5, 3.0)]
+    value, (low, high) = stats.bootstrap_interval(groups, np.mean, n_boot=500)
+    assert value == 2.0
+    assert 1.0 <= low < 2.0 < high <= 3.0
+    same = [np.full(5, 1.0)] * 3
+    assert stats.bootstrap_interval(same, np.mean, n_boot=50)[1] == (1.0, 1.0)
+
+
+def test_verdict_says_cannot_tell_when_intervals_overlap():
+    assert stats.verdict("A", (1, 2), "B", (1.5, 3)) == "cannot tell A from B"
+    assert stats.verdict("A", (3, 4), "B", (1, 2)) == "A better than B"
+    assert stats.verdict("A", (3, 4), "B", (1, 2), higher_is_better=False) == "B better than A"
