@@ -20,7 +20,7 @@ MNIST_NPZ ?= $(SHARED_MNIST)
 export MNIST_NPZ
 endif
 
-.PHONY: check-python lab test unit lint notebooks pretrain readme-images benchmark precision-quality
+.PHONY: check-python lab test unit lint notebooks pretrain outputs readme-images benchmark precision-quality
 
 define CHECK_PYTHON
 @test -n "$(PYTHON)" || { echo "error: no Python 3.10-3.13 found (TensorFlow 2.21 needs one): install one, or name it with PYTHON=/path/to/python3.12" >&2; exit 1; }
@@ -64,6 +64,12 @@ notebooks: $(BIN)/.installed
 # named by WGAN_LAB_RUNS. Resumable: run it again after an interruption.
 pretrain: $(BIN)/.installed
 	$(BIN)/python -m labhelpers.pretrain
+
+# The notebooks' committed outputs: execute all four in full mode from the
+# pre-trained runs (refused while any is missing or stale) and stamp every cell
+# (labhelpers/outputs.py). Resumable: current notebooks are skipped.
+outputs: $(BIN)/.installed
+	$(BIN)/python -m labhelpers.outputs
 
 # The README's training animations, from the pre-trained runs of the sevens.
 readme-images: $(BIN)/.installed

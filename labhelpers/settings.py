@@ -33,11 +33,35 @@ def quick_mode() -> bool:
 def describe_mode() -> str:
     """One sentence a notebook prints so the reader knows which mode it runs in."""
     if quick_mode():
-        return (
+        mode = (
             "QUICK MODE (WGAN_LAB_QUICK=1): tiny training runs that only check the code "
             "works. The pictures will be noise; unset WGAN_LAB_QUICK for the real lesson."
         )
-    return "Full mode: the real lesson with the reference settings."
+    else:
+        mode = "Full mode: the real lesson with the reference settings."
+    return f"{mode}\n{describe_data()}"
+
+
+FULL_MNIST_SEVENS = 6265  # training sevens in the full MNIST training split
+
+
+def describe_data() -> str:
+    """Which MNIST file the lessons read and how many training sevens it holds, so that
+    every output says which data made it (the offline sample has 875 sevens)."""
+    from .data import find_mnist_file, load_mnist_arrays
+
+    try:
+        images, labels = load_mnist_arrays()
+    except Exception as err:  # the lesson's own loading gives the full message
+        return f"Data: MNIST could not be read ({str(err).splitlines()[0]})"
+    sevens = int((labels == 7).sum())
+    source = find_mnist_file()
+    name = source.name if source is not None else "mnist.npz"
+    if sevens == FULL_MNIST_SEVENS:
+        kind = "full MNIST"
+    else:
+        kind = f"a sample of MNIST (full MNIST has {FULL_MNIST_SEVENS:,} training sevens)"
+    return f"Data: {name}, {len(images):,} training digits of which {sevens:,} sevens: {kind}."
 
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]

@@ -1,7 +1,7 @@
 """The 2-D experiments of notebook 04: claims tested on many seeds in CPU minutes.
 
 MNIST runs cost minutes each, so notebook 04 can afford three seeds per method
-there. On the WGAN-GP paper's toy data (Gulrajani et al. 2017, §4 and Fig. 1;
+there. On the WGAN-GP paper's toy data (Gulrajani et al. 2017, §3.1 and Fig. 1;
 ``gan_toy.py`` of their code) a run costs seconds, so each claim gets
 :data:`SEEDS` seeds per method:
 
@@ -27,7 +27,7 @@ deviations (of the scaled data) of its nearest centre; a mode is *covered*
 if at least :data:`MIN_PER_MODE` high-quality samples fall nearest to it.
 
 **Architectures** (the WGAN-GP paper's robustness claim is about
-architectures, §5.2): ``plain`` is the generator above; ``bn`` adds batch
+architectures, §5.1-5.2): ``plain`` is the generator above; ``bn`` adds batch
 normalisation after each hidden layer of the generator, as the course's MNIST
 generator has. ``beta1-0`` trains WGAN-GP with Adam β1 = 0 (the paper's
 Algorithm 1) instead of 0.5 (its MNIST code), to see whether that setting
