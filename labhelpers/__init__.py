@@ -17,6 +17,10 @@ One module per concern, each introduced by the notebook that first needs it:
 * ``latent``      - latent points, interpolation, the interactive explorer
 * ``quality``     - the MNIST classifier, Fréchet distance, digit coverage
 * ``exercises``   - checkers that tell a learner whether their own code is right
+* ``pretrain``    - every run the notebooks load, and ``make pretrain``
+* ``stats``       - intervals over seeds, and verdicts that say "cannot tell"
+* ``toy``         - the 2-D experiments of notebook 04
+* ``outputs``     - ``make outputs``: the committed notebook outputs
 * ``cli``         - ``python -m labhelpers.train`` for instructors (``train.py`` runs it)
 
 Importing the package registers its custom Keras objects, so generators it
@@ -45,8 +49,11 @@ from . import (
     models,
     plotting,
     precision,
+    pretrain,
     quality,
     settings,
+    stats,
+    toy,
 )
 from .checkpoints import NotAGeneratorError, load_generator
 from .data import MnistDataError, load_mnist
@@ -72,6 +79,9 @@ __all__ = [
     "models",
     "plotting",
     "precision",
+    "pretrain",
     "quality",
     "settings",
+    "stats",
+    "toy",
 ]

@@ -77,6 +77,17 @@ def get_run(name: str) -> CourseRun:
     raise ValueError(f"no course run called {name!r}; they are {[r.name for r in COURSE_RUNS]}.")
 
 
+def course_run(name: str, **budget):
+    """The course run ``name`` in the lesson's folder (:func:`labhelpers.settings.run_dir`):
+    loaded when it is complete, otherwise trained or resumed with ``budget`` (the
+    lesson's: :func:`labhelpers.settings.lesson_budget`). Returns :class:`TrainResult`."""
+    from .experiment import train
+    from .settings import run_dir
+
+    run = get_run(name)
+    return train(run.method, out_dir=run_dir(name), **run.train_kwargs(), **budget)
+
+
 def run_status(name: str, root: Path | None = None, iterations: int = REFERENCE_ITERATIONS) -> str:
     """'complete', 'missing', 'partial (iteration N)' or 'stale (code X, now Y)'."""
     folder = (root or runs_root()) / name

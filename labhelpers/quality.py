@@ -115,6 +115,13 @@ def real_floor(
 
 
 DISTURBANCES = ("gaussian noise", "salt and pepper", "blur", "swapped patches")
+# The strengths at which the score is validated (notebook 04 and tests/test_quality.py).
+DISTURBANCE_LEVELS = {
+    "gaussian noise": (0, 0.1, 0.25, 0.5, 1.0),
+    "salt and pepper": (0, 0.02, 0.05, 0.1, 0.2),
+    "blur": (0, 0.5, 1.0, 1.5, 2.0),
+    "swapped patches": (0, 0.1, 0.25, 0.5, 1.0),
+}
 
 
 def disturb(images: np.ndarray, kind: str, level: float, seed: int = 0) -> np.ndarray:
@@ -196,6 +203,24 @@ def digit_histogram(classifier: keras.Model, images: np.ndarray) -> np.ndarray:
     """Fraction of ``images`` the classifier assigns to each digit 0-9."""
     predicted = _outputs(classifier, images).argmax(axis=1)
     return np.bincount(predicted, minlength=10) / len(predicted)
+
+
+def confident_histogram(
+    classifier: keras.Model, images: np.ndarray, threshold: float = 0.9
+) -> tuple[np.ndarray, float]:
+    """Digit fractions among the images the classifier assigns with probability at least
+    ``threshold`` (a blurry in-between image counts for no digit), and the fraction of
+    images that were confident. Mode coverage compares this with the real digits' own."""
+    probabilities = _outputs(classifier, images)
+    confident = probabilities.max(axis=1) >= threshold
+    predicted = probabilities[confident].argmax(axis=1)
+    histogram = np.bincount(predicted, minlength=10) / max(1, len(predicted))
+    return histogram, float(confident.mean())
+
+
+def total_variation(a: np.ndarray, b: np.ndarray) -> float:
+    """Total-variation distance between two histograms: 0 = the same, 1 = disjoint."""
+    return float(0.5 * np.abs(np.asarray(a) - np.asarray(b)).sum())
 
 
 def distance_from_uniform(histogram: np.ndarray) -> float:

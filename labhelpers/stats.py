@@ -78,3 +78,19 @@ def verdict(
         better, worse = (name_a, name_b) if a_higher == higher_is_better else (name_b, name_a)
         return f"{better} better than {worse}"
     return f"cannot tell {name_a} from {name_b}"
+
+
+TRACKS = 0.5  # a rank correlation whose whole 95 % interval lies above this "tracks"
+
+
+def tracking_verdict(interval: tuple[float, float], threshold: float = TRACKS) -> str:
+    """Words for a rank correlation's 95 % interval: "tracks" when all of it lies above
+    ``threshold``, "does not track" when all of it lies below, else "cannot tell"."""
+    low, high = interval
+    if not (np.isfinite(low) and np.isfinite(high)):
+        return "cannot tell (too few epochs or seeds)"
+    if low > threshold:
+        return "tracks"
+    if high < threshold:
+        return "does not track"
+    return "cannot tell"

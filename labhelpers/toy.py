@@ -258,6 +258,22 @@ def run_all(
     rows = [r for r in read_results(folder) if r["code"] == code]
     done = {(r["data"], r["arch"], r["method"], r["seed"]) for r in rows}
     todo = [(c, s) for c in EXPERIMENTS for s in seeds if (c.data, c.arch, c.method, s) not in done]
+    # Many small models in one process: TensorFlow warns that their functions are traced
+    # again and again, which is expected here, not a slip in the code.
+    logger, level = tf.get_logger(), tf.get_logger().level
+    logger.setLevel("ERROR")
+    try:
+        trained = _train_missing(folder, todo, rows, iterations, code, seeds[0])
+        surfaces = folder / "surfaces.npz"
+        if not surfaces.is_file() or np.load(surfaces)["code"].item() != code:
+            np.savez(surfaces, code=np.array(code), **value_surfaces(steps=surface_steps))
+            trained = True
+    finally:
+        logger.setLevel(level)
+    return trained
+
+
+def _train_missing(folder, todo, rows, iterations, code, first_seed) -> bool:
     for i, (config, seed) in enumerate(todo, 1):
         keras.backend.clear_session()
         points, seconds = train_toy(config, seed, iterations)
@@ -265,19 +281,14 @@ def run_all(
         row = {**vars(config), "seed": seed, **score, "seconds": round(seconds, 2), "code": code}
         rows.append(row)
         _write_results(folder, rows)
-        if seed == seeds[0]:
+        if seed == first_seed:
             np.save(folder / f"samples_{config.data}_{config.arch}_{config.method}.npy", points)
         print(
             f"2-D [{i}/{len(todo)}] {config.data} {config.arch} {config.method} seed {seed}: "
             f"{score['modes']} modes, {score['high_quality']:.0%} high quality, {seconds:.0f} s",
             flush=True,
         )
-    surfaces = folder / "surfaces.npz"
-    trained_surfaces = False
-    if not surfaces.is_file() or np.load(surfaces)["code"].item() != code:
-        np.savez(surfaces, code=np.array(code), **value_surfaces(steps=surface_steps))
-        trained_surfaces = True
-    return bool(todo) or trained_surfaces
+    return bool(todo)
 
 
 # -- the value surfaces of the paper's Figure 1 ---------------------------------------
@@ -341,7 +352,8 @@ def value_surfaces(steps: int = 3000) -> dict:
 
 def summarise(rows: list[dict]) -> list[dict]:
     """Per configuration: seeds, mean and 95 % interval (Student t over seeds) of the
-    modes covered and of the high-quality fraction."""
+    modes covered and of the high-quality fraction, the interval cut to the values
+    that are possible (0 to the number of modes; 0 to 1)."""
     from .stats import t_interval
 
     table = []
@@ -357,7 +369,9 @@ def summarise(rows: list[dict]) -> list[dict]:
         for key in ("modes", "high_quality"):
             values = np.array([r[key] for r in mine], dtype=float)
             entry[key] = values
-            entry[f"{key}_mean"], entry[f"{key}_ci"] = t_interval(values)
+            top = len(DATASETS[config.data].centres) if key == "modes" else 1.0
+            mean, (low, high) = t_interval(values)
+            entry[f"{key}_mean"], entry[f"{key}_ci"] = mean, (max(low, 0.0), min(high, top))
         entry["seconds_mean"] = float(np.mean([r["seconds"] for r in mine]))
         table.append(entry)
     return table

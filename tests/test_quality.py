@@ -5,7 +5,9 @@ import pytest
 
 from labhelpers.data import load_mnist_with_labels
 from labhelpers.quality import (
+    DISTURBANCE_LEVELS,
     DISTURBANCES,
+    confident_histogram,
     digit_histogram,
     distance_from_uniform,
     disturb,
@@ -13,15 +15,11 @@ from labhelpers.quality import (
     frechet_distance,
     heldout_reference,
     real_floor,
+    total_variation,
     train_classifier,
 )
 
-LEVELS = {
-    "gaussian noise": [0, 0.1, 0.25, 0.5, 1.0],
-    "salt and pepper": [0, 0.02, 0.05, 0.1, 0.2],
-    "blur": [0, 0.5, 1.0, 1.5, 2.0],
-    "swapped patches": [0, 0.1, 0.25, 0.5, 1.0],
-}
+LEVELS = DISTURBANCE_LEVELS
 
 
 @pytest.fixture(scope="module")
@@ -92,3 +90,13 @@ def test_disturb_leaves_level_zero_alone_and_refuses_unknown_kinds(sevens):
     np.testing.assert_array_equal(disturb(sevens[:3], "blur", 0), sevens[:3])
     with pytest.raises(ValueError, match="kind must be one of"):
         disturb(sevens[:3], "rotate", 1)
+
+
+def test_confident_histogram_counts_only_confident_images(classifier, sevens):
+    histogram, confident = confident_histogram(classifier, sevens[:200])
+    assert histogram[7] > 0.9 and 0.8 < confident <= 1.0
+    noise = np.random.default_rng(0).uniform(-1, 1, (200, 28, 28, 1)).astype("float32")
+    _, confident_noise = confident_histogram(classifier, noise, threshold=0.999)
+    assert confident_noise < confident
+    assert total_variation(histogram, histogram) == 0.0
+    assert total_variation(np.eye(10)[0], np.eye(10)[1]) == 1.0

@@ -90,3 +90,10 @@ def test_verdict_says_cannot_tell_when_intervals_overlap():
     assert stats.verdict("A", (1, 2), "B", (1.5, 3)) == "cannot tell A from B"
     assert stats.verdict("A", (3, 4), "B", (1, 2)) == "A better than B"
     assert stats.verdict("A", (3, 4), "B", (1, 2), higher_is_better=False) == "B better than A"
+
+
+def test_tracking_verdict_uses_the_whole_interval():
+    assert stats.tracking_verdict((0.6, 0.9)) == "tracks"
+    assert stats.tracking_verdict((-0.2, 0.4)) == "does not track"
+    assert stats.tracking_verdict((0.2, 0.9)) == "cannot tell"
+    assert stats.tracking_verdict((float("nan"), float("nan"))).startswith("cannot tell")
