@@ -20,7 +20,11 @@ def import_tensorflow_quietly() -> None:
     """Import TensorFlow (and find its devices) with C++-level stderr silenced."""
     if "tensorflow" in sys.modules:
         return  # already loaded: its start-up messages are already out
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # also quiets later C++ info lines
+    # Also quiets later C++ log lines, errors included: the graph optimiser logs
+    # "remapper failed" when it cannot fuse the ops of a gradient-penalty step and then
+    # runs them unfused, which is harmless but lands on the notebook's stderr.
+    # Python errors still raise.
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     sys.stderr.flush()
     saved = os.dup(2)
     devnull = os.open(os.devnull, os.O_WRONLY)
