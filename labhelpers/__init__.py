@@ -17,7 +17,8 @@ One module per concern, each introduced by the notebook that first needs it:
 * ``latent``      - latent points, interpolation, the interactive explorer
 * ``quality``     - the MNIST classifier, Fréchet distance, digit coverage
 * ``exercises``   - checkers that tell a learner whether their own code is right
-* ``pretrain``    - every run the notebooks load, and ``make pretrain``
+* ``pretrain``    - every run the notebooks load, and ``make pretrain`` (import it:
+                    ``from labhelpers import pretrain``)
 * ``stats``       - intervals over seeds, and verdicts that say "cannot tell"
 * ``toy``         - the 2-D experiments of notebook 04
 * ``outputs``     - ``make outputs``: the committed notebook outputs
@@ -49,7 +50,6 @@ from . import (
     models,
     plotting,
     precision,
-    pretrain,
     quality,
     settings,
     stats,
@@ -79,7 +79,6 @@ __all__ = [
     "models",
     "plotting",
     "precision",
-    "pretrain",
     "quality",
     "settings",
     "stats",
