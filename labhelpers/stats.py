@@ -85,12 +85,15 @@ TRACKS = 0.5  # a rank correlation whose whole 95 % interval lies above this "tr
 
 def tracking_verdict(interval: tuple[float, float], threshold: float = TRACKS) -> str:
     """Words for a rank correlation's 95 % interval: "tracks" when all of it lies above
-    ``threshold``, "does not track" when all of it lies below, else "cannot tell"."""
+    ``threshold``, "does not track" when all of it lies below (and "moved against
+    quality" when all of it is negative), else "cannot tell"."""
     low, high = interval
     if not (np.isfinite(low) and np.isfinite(high)):
         return "cannot tell (too few epochs or seeds)"
     if low > threshold:
         return "tracks"
+    if high < 0:
+        return "does not track: it moved against quality"
     if high < threshold:
         return "does not track"
     return "cannot tell"

@@ -95,5 +95,6 @@ def test_verdict_says_cannot_tell_when_intervals_overlap():
 def test_tracking_verdict_uses_the_whole_interval():
     assert stats.tracking_verdict((0.6, 0.9)) == "tracks"
     assert stats.tracking_verdict((-0.2, 0.4)) == "does not track"
+    assert stats.tracking_verdict((-0.9, -0.3)).endswith("moved against quality")
     assert stats.tracking_verdict((0.2, 0.9)) == "cannot tell"
     assert stats.tracking_verdict((float("nan"), float("nan"))).startswith("cannot tell")
