@@ -45,8 +45,7 @@ import keras
 import numpy as np
 
 from .layout import STATE_FILE, DamagedRunFile
-from .models import IMAGE_SHAPE
-from .precision import float32_copy
+from .models import IMAGE_SHAPE, plain_copy
 from .settings import code_version
 
 
@@ -57,13 +56,14 @@ class NotAGeneratorError(ValueError):
 def atomic_save_model(model: keras.Model, path: str | os.PathLike) -> Path:
     """``model.save(path)`` via a temporary file and a rename.
 
-    A model that computes in bfloat16 is saved as its float32 copy (same
-    weights), so every file loads and runs as an ordinary float32 model.
+    What is saved is :func:`labhelpers.models.plain_copy` of the model: float32
+    and Keras's own layers, same weights, so every file loads and runs as an
+    ordinary float32 model in any Keras 3 program, with or without labhelpers.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.stem}.tmp.keras")
-    float32_copy(model).save(tmp)
+    plain_copy(model).save(tmp)
     os.replace(tmp, path)
     return path
 

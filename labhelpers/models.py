@@ -157,6 +157,39 @@ class FusedBatchNormalization(keras.layers.BatchNormalization):
         return outputs
 
 
+# Each fast layer and the plain Keras layer it computes the same as (same weights,
+# same configuration): saved files use the plain ones (see :func:`plain_copy`).
+PLAIN_EQUIVALENTS = {
+    "SingleFilterConv2D": keras.layers.Conv2D,
+    "FusedBatchNormalization": keras.layers.BatchNormalization,
+}
+
+
+def plain_copy(model: keras.Model) -> keras.Model:
+    """A float32 copy of ``model`` built from Keras's own layers only, same weights.
+
+    The fast layers above exist for training speed on CPUs; a saved generator
+    built from plain ``Conv2D`` and ``BatchNormalization`` layers loads with
+    ``keras.models.load_model`` in any Keras 3 program, without this package.
+    Building the copy draws no random numbers from the course's generators
+    (Python's and NumPy's states are restored), so saving never changes a run.
+    """
+    import random
+
+    def plain(layer: keras.layers.Layer) -> keras.layers.Layer:
+        cls = PLAIN_EQUIVALENTS.get(type(layer).__name__, layer.__class__)
+        return cls.from_config({**layer.get_config(), "dtype": "float32"})
+
+    python_state, numpy_state = random.getstate(), np.random.get_state()
+    try:
+        copy = keras.models.clone_model(model, clone_function=plain)
+    finally:
+        random.setstate(python_state)
+        np.random.set_state(numpy_state)
+    copy.set_weights(model.get_weights())
+    return copy
+
+
 def _init() -> keras.initializers.Initializer:
     """The reference lab's weight initialisation: Normal(0, 0.02), as in DCGAN."""
     return keras.initializers.RandomNormal(stddev=0.02)

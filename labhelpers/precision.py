@@ -11,7 +11,7 @@ What the course keeps in float32 whatever the precision:
 
 * the critic's (discriminator's) last layer, so its scores, the losses and
   the gradient penalty are float32 numbers;
-* every saved generator (:func:`float32_copy`): a ``.keras`` file from a
+* every saved generator (:func:`labhelpers.models.plain_copy`): a ``.keras`` file from a
   bfloat16 run is a plain float32 generator that any process loads;
 * images for grids and plots (:func:`labhelpers.latent.generate` casts).
 
