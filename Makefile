@@ -20,7 +20,7 @@ MNIST_NPZ ?= $(SHARED_MNIST)
 export MNIST_NPZ
 endif
 
-.PHONY: check-python lab test unit lint notebooks pretrain outputs readme-images benchmark precision-quality
+.PHONY: check-python lab test unit lint notebooks pretrain outputs readme-images numbers benchmark precision-quality
 
 define CHECK_PYTHON
 @test -n "$(PYTHON)" || { echo "error: no Python 3.10-3.13 found (TensorFlow 2.21 needs one): install one, or name it with PYTHON=/path/to/python3.12" >&2; exit 1; }
@@ -32,7 +32,7 @@ check-python:
 	$(CHECK_PYTHON)
 	@echo "$(PYTHON)"
 
-$(BIN)/.installed: requirements.txt
+$(BIN)/.installed: requirements.txt pyproject.toml
 	$(CHECK_PYTHON)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
@@ -59,21 +59,28 @@ unit: $(BIN)/.installed
 notebooks: $(BIN)/.installed
 	WGAN_LAB_QUICK=1 $(BIN)/python -m pytest notebooks --nbval-lax
 
-# Instructors: pre-train every run the notebooks load (labhelpers/pretrain.py
-# names them) where the notebooks look: runs/ at the project root, or the folder
-# named by WGAN_LAB_RUNS. Resumable: run it again after an interruption.
+# The course's tools are console commands of the package (pyproject.toml, [project.scripts]).
+
+# Instructors: pre-train every run the notebooks load (labhelpers/runs.py names
+# them) where the notebooks look: runs/ at the project root, or the folder named
+# by WGAN_LAB_RUNS. Resumable: run it again after an interruption.
 pretrain: $(BIN)/.installed
-	$(BIN)/python -m labhelpers.pretrain
+	$(BIN)/wgan-lab-pretrain
 
 # The notebooks' committed outputs: execute all four in full mode from the
 # pre-trained runs (refused while any is missing or stale) and stamp every cell
-# (labhelpers/outputs.py). Resumable: current notebooks are skipped.
+# (labhelpers/tools/outputs.py). Resumable: current notebooks are skipped.
 outputs: $(BIN)/.installed
-	$(BIN)/python -m labhelpers.outputs
+	$(BIN)/wgan-lab-outputs
 
 # The README's training animations, from the pre-trained runs of the sevens.
 readme-images: $(BIN)/.installed
-	$(BIN)/python -c 'import labhelpers as lh; lh.plotting.refresh_readme_images()'
+	$(BIN)/wgan-lab-readme-images
+
+# After changing the training code: does it still compute the same numbers?
+# (labhelpers/tools/same_numbers.py; --accept keeps the pre-trained runs current.)
+numbers: $(BIN)/.installed
+	$(BIN)/wgan-lab-numbers
 
 # Training speed: the reference loop against labhelpers' trainers (see benchmarks/).
 BENCH_ARGS ?= --iterations 20

@@ -32,7 +32,7 @@ from labhelpers.latent import generate, latent_points
 
 def train_missing(root, methods, seeds, precisions, done: dict) -> None:
     """Train every run that ``results.jsonl`` does not list yet."""
-    code = lh.settings.code_version()  # the code this process runs, read before any edit
+    code = lh.runs.code_version()  # the code this process runs, read before any edit
     for method in methods:
         for seed in seeds:
             for precision in precisions:
@@ -93,7 +93,7 @@ def main() -> None:
     )
     scores: dict = {}
     for (method, precision, seed), row in sorted(done.items()):
-        generator_file = root / f"{method}-{precision}-s{seed}" / lh.layout.GENERATOR_FILE
+        generator_file = lh.Run(root / f"{method}-{precision}-s{seed}").path(lh.Run.GENERATOR)
         if row.get("wall_s") is None or not generator_file.is_file():
             scores[(method, precision, seed)] = float("inf")  # diverged: no final generator
             continue

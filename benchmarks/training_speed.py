@@ -41,7 +41,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 import labhelpers as lh  # first: quiet TensorFlow import
 import keras
 import tensorflow as tf
-from labhelpers.experiment import build_trainer, make_dataset
+from labhelpers.session import build_trainer, make_dataset
 from labhelpers.losses import wasserstein_loss
 from labhelpers.models import LATENT_DIM, build_critic
 

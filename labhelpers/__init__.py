@@ -2,85 +2,113 @@
 
 One module per concern, each introduced by the notebook that first needs it:
 
-* ``settings``    - the seed, quick mode, the reference budget and where runs live
-* ``layout``      - the file names of a run folder
-* ``data``        - MNIST in [-1, 1], offline-friendly
-* ``models``      - generator, WGAN critic, WGAN-GP critic, GAN discriminator
-* ``losses``      - Wasserstein loss and gradient penalty
-* ``training``    - WGAN, WGAN-GP and GAN as ``keras.Model`` subclasses
-* ``methods``     - the registry that names the methods
-* ``precision``   - float32 or bfloat16, and ``auto``
-* ``callbacks``   - history, grids, checkpoints, progress
-* ``checkpoints`` - saving and loading generators and training state
-* ``experiment``  - ``train()``: a whole run, for notebooks and the CLI
-* ``plotting``    - grids, loss curves, animations
-* ``latent``      - latent points, interpolation, the interactive explorer
-* ``quality``     - the MNIST classifier, Fréchet distance, digit coverage
-* ``exercises``   - checkers that tell a learner whether their own code is right
-* ``pretrain``    - every run the notebooks load, and ``make pretrain`` (import it:
-                    ``from labhelpers import pretrain``)
-* ``stats``       - intervals over seeds, and verdicts that say "cannot tell"
-* ``toy``         - the 2-D experiments of notebook 04
-* ``outputs``     - ``make outputs``: the committed notebook outputs
-* ``cli``         - ``python -m labhelpers.train`` for instructors (``train.py`` runs it)
+* ``settings``  - the seed, quick mode, the lessons' budget and where runs live
+* ``data``      - MNIST in [-1, 1], offline-friendly
+* ``models``    - generator, WGAN critic, WGAN-GP critic, GAN discriminator
+* ``losses``    - Wasserstein loss and gradient penalty
+* ``training``  - WGAN, WGAN-GP and GAN as ``keras.Model`` subclasses
+* ``methods``   - the registry that names the methods and their critics
+* ``precision`` - float32 or bfloat16, and ``auto``
+* ``runs``      - a run's specification (``RunSpec``), its folder (``Run``) and
+                  the runs the notebooks load (``course_run``)
+* ``callbacks`` - history, grids, held-out estimate, checkpoints, progress, TensorBoard
+* ``session``   - ``train()``: a whole run, for notebooks and the command line
+* ``plotting``  - grids, loss curves, animations
+* ``latent``    - latent points, interpolation, the interactive explorer
+* ``quality``   - the MNIST classifier, Fréchet distance, digit coverage
+* ``exercises`` - checkers that tell a learner whether their own code is right
+* ``stats``     - intervals over seeds, and verdicts that say "cannot tell"
+* ``toy``       - the 2-D experiments of notebook 04
 
-Importing the package registers its custom Keras objects, so generators it
-saved load with ``keras.models.load_model``.
+The tools that make the course (the ``wgan-lab-train`` command line, pre-training,
+the committed notebook outputs, the README's images) live in ``labhelpers.tools``,
+which ``import labhelpers`` never loads.
+
+``import labhelpers`` is quick: each module (and TensorFlow) loads the first time
+it is used, e.g. ``lh.train`` or ``from labhelpers.models import build_critic``.
+TensorFlow then loads with its C++ start-up messages silenced (``_quiet.py``).
 
 Adding a method: write its trainer in ``training.py`` (a subclass of
-``AdversarialTrainer`` with its losses and default optimizers), its critic
-or discriminator in ``models.py`` if it needs a new one, and one line in
-``METHODS`` in ``methods.py``. The command line, ``make pretrain``, the
-tests and notebook 04 take the list of methods from there; set
-``bfloat16_auto=False`` until its bfloat16 runs were shown to keep quality.
+``AdversarialTrainer`` with its losses and default optimizers), its critic or
+discriminator in ``models.py`` (and its name in ``JUDGES`` in ``methods.py``) if it
+needs a new one, and one line in ``METHODS`` in ``methods.py``. The command line,
+``make pretrain``, the tests, the 2-D experiments and notebook 04 take the list of
+methods from there; set ``bfloat16_auto=False`` until its bfloat16 runs were shown
+to keep quality.
 """
+
+from __future__ import annotations
+
+import importlib
+import importlib.abc
+import sys
 
 from ._quiet import import_tensorflow_quietly
 
-import_tensorflow_quietly()  # before anything else imports TensorFlow
-
-# The imports below come after the quiet TensorFlow import on purpose (ruff E402 is
-# switched off for this file in pyproject.toml). Importing ``models`` registers the
-# custom layers and ClipConstraint, so saved generators load.
-from . import (
-    callbacks,
-    exercises,
-    layout,
-    methods,
-    models,
-    plotting,
-    precision,
-    quality,
-    settings,
-    stats,
-    toy,
-)
-from .checkpoints import NotAGeneratorError, load_generator
-from .data import MnistDataError, load_mnist
-from .experiment import build_trainer, train
-from .layout import DamagedRunFile
-from .settings import describe_mode, quick_mode, set_seed
-
-__all__ = [
-    "DamagedRunFile",
-    "MnistDataError",
-    "NotAGeneratorError",
-    "build_trainer",
-    "describe_mode",
-    "load_generator",
-    "load_mnist",
-    "quick_mode",
-    "set_seed",
-    "train",
+SUBMODULES = (
     "callbacks",
+    "data",
     "exercises",
-    "layout",
+    "latent",
+    "losses",
     "methods",
     "models",
     "plotting",
     "precision",
     "quality",
+    "runs",
+    "session",
     "settings",
     "stats",
     "toy",
-]
+    "training",
+)
+# The names notebooks use most, and the module each comes from.
+SHORTCUTS = {
+    "train": "session",
+    "build_trainer": "session",
+    "TrainResult": "session",
+    "Run": "runs",
+    "RunSpec": "runs",
+    "course_run": "runs",
+    "load_generator": "runs",
+    "DamagedRunFile": "runs",
+    "NotAGeneratorError": "runs",
+    "RunInUse": "runs",
+    "load_mnist": "data",
+    "MnistDataError": "data",
+    "set_seed": "settings",
+    "quick_mode": "settings",
+    "describe_mode": "settings",
+}
+__all__ = [*SHORTCUTS, *SUBMODULES]
+
+
+class _QuietTensorFlowFirst(importlib.abc.MetaPathFinder):
+    """Before any module of this package loads, load TensorFlow quietly (once).
+
+    An import hook finds nothing itself; it only runs first, so that
+    ``from labhelpers.models import ...`` cannot import TensorFlow noisily.
+    """
+
+    def find_spec(self, fullname, path=None, target=None):
+        if fullname.startswith(__name__ + ".") and fullname != __name__ + "._quiet":
+            import_tensorflow_quietly()
+        return None
+
+
+if not any(isinstance(f, _QuietTensorFlowFirst) for f in sys.meta_path):
+    sys.meta_path.insert(0, _QuietTensorFlowFirst())
+
+
+def __getattr__(name: str):
+    """Load a module (``lh.quality``) or a shortcut (``lh.train``) when first used."""
+    if name in SUBMODULES:
+        return importlib.import_module(f".{name}", __name__)
+    if name in SHORTCUTS:
+        return getattr(importlib.import_module(f".{SHORTCUTS[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

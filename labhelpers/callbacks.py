@@ -1,94 +1,55 @@
 """Keras callbacks that record, save and show a training run.
 
-``fit`` calls them at the end of every iteration (``on_train_batch_end``)
-and every epoch (``on_epoch_end``); they run in the order given, and
-:func:`labhelpers.experiment.train` gives them in this order:
+``fit`` calls them at the end of every iteration (``on_train_batch_end``) and
+every epoch (``on_epoch_end``), in the order of the dict that
+:func:`labhelpers.session.train` builds by name:
 
-1. :class:`LossHistory` - keeps every iteration's losses, writes
-   ``history.csv`` each epoch, and stops training on a non-finite loss;
-2. :class:`SampleGrid` - a 10x10 grid of samples per epoch (PNG);
-3. :class:`GeneratorCheckpoint` - the generator per epoch (``.keras``);
-4. :class:`ResumeCheckpoint` - the full training state per epoch;
-5. a progress display (:class:`TerminalProgress` or :class:`NotebookProgress`).
+``history``    :class:`LossHistory` - every iteration's losses, saved each epoch;
+               stops training on a non-finite loss
+``grid``       :class:`SampleGrid` - a 10x10 grid of samples per epoch (PNG)
+``estimate``   :class:`HeldOutEstimate` - the critic's estimate on training and
+               held-out images per epoch
+``checkpoint`` :class:`Checkpoint` - the generator and the state to resume from
+``stop``       :class:`StopAt` - ends the last (possibly short) epoch
+``progress``   :class:`TerminalProgress` or :class:`NotebookProgress`
+``tensorboard`` :class:`TensorBoardLog` (optional)
 
-Nothing is saved from a run whose losses went non-finite, so the last good
+Every file goes into the run's folder through :class:`labhelpers.runs.Run`.
+Nothing is saved from an epoch whose losses went non-finite, so the last good
 files stay on disk.
 """
 
 from __future__ import annotations
 
-import csv
 import math
-import os
-import sys
 import time
 from pathlib import Path
 
 import keras
 import numpy as np
 
-from . import layout
-from .checkpoints import atomic_save_model, save_training_state
 from .latent import generate
-from .plotting import save_image_grid
+from .runs import Run, as_rows
 
 
 class TrainingDiverged(RuntimeError):
     """A loss became NaN or infinite; the message names the iteration and likely causes."""
 
 
-def read_history(path: str | os.PathLike) -> dict[str, np.ndarray]:
-    """Read a ``history.csv`` into ``{column: array}`` (empty dict if there is no file).
-
-    Raises :class:`labhelpers.layout.DamagedRunFile` when the file cannot be read.
-    """
-    path = Path(path)
-    if not path.is_file():
-        return {}
-    try:
-        with open(path, newline="") as f:
-            rows = list(csv.DictReader(f))
-        if not rows:
-            return {}
-        return {key: np.array([float(r[key]) for r in rows]) for key in rows[0]}
-    except (ValueError, TypeError, KeyError, UnicodeDecodeError, csv.Error) as err:
-        raise layout.DamagedRunFile(path, f"{type(err).__name__}: {err}") from None
-
-
-def history_rows(history: dict[str, np.ndarray]) -> list[dict]:
-    """``{column: array}`` (as :func:`read_history` returns) back into one dict per row."""
-    n = len(next(iter(history.values()))) if history else 0
-    return [
-        {k: (int(v[i]) if k in ("iteration", "epoch") else float(v[i])) for k, v in history.items()}
-        for i in range(n)
-    ]
-
-
-def write_history(rows: list[dict], path: str | os.PathLike) -> None:
-    """Write rows of losses to CSV atomically (temporary file, then rename)."""
-    path = Path(path)
-    tmp = path.with_name(f".{path.stem}.tmp.csv")
-    with open(tmp, "w", newline="") as f:
-        if rows:
-            writer = csv.DictWriter(f, fieldnames=list(rows[0]))
-            writer.writeheader()
-            writer.writerows(rows)
-    os.replace(tmp, path)
-
-
 class LossHistory(keras.callbacks.Callback):
-    """Record every iteration's losses; save them as CSV; stop on NaN/inf.
+    """Record every iteration's losses; save them each epoch; stop on NaN/inf.
 
     ``rows`` holds one dict per iteration (``iteration``, ``epoch`` and the
     losses). When resuming, pass the rows already on disk so the history
     continues without a gap or a duplicate.
     """
 
-    def __init__(self, out_dir: str | os.PathLike, rows: list[dict] | None = None):
+    def __init__(self, run: Run, rows: list[dict] | None = None):
         super().__init__()
-        self.path = Path(out_dir) / layout.HISTORY_FILE
+        self.run = run
         self.rows = list(rows or [])
         self.diverged: str | None = None
+        self.epoch = 0
 
     def on_train_batch_end(self, batch, logs=None):
         values = {k: float(v) for k, v in (logs or {}).items()}
@@ -110,10 +71,10 @@ class LossHistory(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         if self.diverged is None:
-            write_history(self.rows, self.path)
+            self.run.write_history(self.rows)
 
     def as_arrays(self) -> dict[str, np.ndarray]:
-        """The history so far as ``{column: array}``, like :func:`read_history`."""
+        """The history so far as ``{column: array}``, like :meth:`Run.history`."""
         if not self.rows:
             return {}
         return {k: np.array([r.get(k, np.nan) for r in self.rows]) for k in self.rows[-1]}
@@ -122,9 +83,9 @@ class LossHistory(keras.callbacks.Callback):
 class _EpochSaver(keras.callbacks.Callback):
     """Base for callbacks that save at epoch end, unless the losses diverged."""
 
-    def __init__(self, out_dir: str | os.PathLike, history: LossHistory):
+    def __init__(self, run: Run, history: LossHistory):
         super().__init__()
-        self.out_dir = Path(out_dir)
+        self.run = run
         self.history = history
 
     def on_epoch_end(self, epoch, logs=None):
@@ -142,18 +103,19 @@ class SampleGrid(_EpochSaver):
     epochs show the *same* 100 latent points and can be compared directly.
     """
 
-    def __init__(self, out_dir, history: LossHistory, latent_dim: int, method: str, seed: int = 0):
-        super().__init__(out_dir, history)
+    def __init__(self, run: Run, history: LossHistory, latent_dim: int, method: str, seed: int):
+        super().__init__(run, history)
         self.z = np.random.default_rng(seed).standard_normal((100, latent_dim)).astype("float32")
         self.method = method
         self.latest: Path | None = None
+        self.latest_images: np.ndarray | None = None
 
     def save(self, epoch: int) -> None:
-        images = generate(self.model.generator, self.z)  # float32, whatever the precision
-        title = (
-            f"{self.method.upper()} samples after epoch {epoch} (iteration {self.model.iteration})"
-        )
-        self.latest = save_image_grid(images, layout.epoch_grid(self.out_dir, epoch), title)
+        from .plotting import save_image_grid
+
+        self.latest_images = generate(self.model.generator, self.z)  # float32 always
+        title = f"{self.method.upper()} after epoch {epoch} (iteration {self.model.iteration})"
+        self.latest = save_image_grid(self.latest_images, self.run.epoch_grid_path(epoch), title)
 
 
 class HeldOutEstimate(_EpochSaver):
@@ -174,25 +136,24 @@ class HeldOutEstimate(_EpochSaver):
     WGAN-GP (Gulrajani et al., 2017, §5.6) showed this on a 1,000-digit MNIST
     subset. Each row also records ``seconds``, the wall time spent in training
     steps so far (across resumes), for plots of quality against wall-clock time.
-    The rows go to ``estimates.csv`` (resumed runs keep the rows of their
-    completed epochs).
+    Resumed runs keep the rows of their completed epochs.
     """
 
     KINDS = ("wasserstein", "jensen-shannon")
 
     def __init__(
         self,
-        out_dir,
+        run: Run,
         history: LossHistory,
         train_images: np.ndarray,
         heldout_images: np.ndarray,
         latent_dim: int,
-        n: int = 500,
-        seed: int = 0,
+        seed: int,
         start_epoch: int = 0,
         kind: str = "wasserstein",
+        n: int = 500,
     ):
-        super().__init__(out_dir, history)
+        super().__init__(run, history)
         if kind not in self.KINDS:
             raise ValueError(f"kind must be one of {self.KINDS}, got {kind!r}.")
         self.kind = kind
@@ -201,10 +162,9 @@ class HeldOutEstimate(_EpochSaver):
         self.train_images = np.asarray(train_images[pick], "float32")
         self.heldout_images = np.asarray(heldout_images[:n], "float32")
         self.z = rng.standard_normal((n, latent_dim)).astype("float32")
-        self.path = self.out_dir / layout.ESTIMATES_FILE
-        saved = history_rows(read_history(self.path))
-        self.rows = [row for row in saved if row["epoch"] <= start_epoch]
+        self.rows = [row for row in as_rows(run.estimates()) if row["epoch"] <= start_epoch]
         self.seconds = float(self.rows[-1].get("seconds", 0.0)) if self.rows else 0.0
+        self.latest: dict | None = None
 
     def on_train_batch_begin(self, batch, logs=None):
         self._t0 = time.perf_counter()
@@ -233,101 +193,94 @@ class HeldOutEstimate(_EpochSaver):
 
     def save(self, epoch: int) -> None:
         fake = self._mean_score(generate(self.model.generator, self.z), fake=True)
-        self.rows.append(
-            {
-                "epoch": epoch,
-                "iteration": self.model.iteration,
-                "train": self._estimate(self.train_images, fake),
-                "heldout": self._estimate(self.heldout_images, fake),
-                "seconds": self.seconds,
-            }
-        )
-        write_history(self.rows, self.path)
+        self.latest = {
+            "epoch": epoch,
+            "iteration": self.model.iteration,
+            "train": self._estimate(self.train_images, fake),
+            "heldout": self._estimate(self.heldout_images, fake),
+            "seconds": self.seconds,
+        }
+        self.rows.append(self.latest)
+        self.run.write_estimates(self.rows)
 
 
-class GeneratorCheckpoint(_EpochSaver):
-    """Save the generator as ``generator_epoch_NNN.keras`` after every epoch."""
+class Checkpoint(_EpochSaver):
+    """After every epoch: the generator (``generator_epoch_NNN.keras``), then the full
+    training state, written last so that it never names an epoch whose files are missing."""
 
-    def save(self, epoch: int) -> None:
-        atomic_save_model(self.model.generator, layout.epoch_generator(self.out_dir, epoch))
-
-
-class ResumeCheckpoint(_EpochSaver):
-    """Save the full training state (``training_state.npz``) after every epoch."""
-
-    def __init__(self, out_dir, history: LossHistory, config: dict, precision: str = "float32"):
-        super().__init__(out_dir, history)
-        self.config = config
+    def __init__(self, run: Run, history: LossHistory, precision: str):
+        super().__init__(run, history)
         self.precision = precision
 
     def save(self, epoch: int) -> None:
-        save_training_state(self.model, self.out_dir, epoch, self.config, precision=self.precision)
+        self.run.save_generator(self.model.generator, epoch)
+        self.run.save_state(self.model, epoch, self.precision)
 
 
-def _loss_text(logs: dict) -> str:
-    return "  ".join(f"{k}={float(v):+.3f}" for k, v in logs.items())
+class StopAt(keras.callbacks.Callback):
+    """Stop ``fit`` once the trainer has made ``iterations`` generator updates
+    (the last epoch may be shorter than ``steps_per_epoch``)."""
 
-
-class _Progress(keras.callbacks.Callback):
-    """Shared by both progress displays: every ``every`` iterations, call :meth:`show`
-    with the iterations done, the iterations per second and the current losses."""
-
-    def __init__(self, total: int, start: int = 0, every: int = 5):
+    def __init__(self, iterations: int):
         super().__init__()
-        self.total, self.start, self.every = total, start, every
+        self.iterations = iterations
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self.model.iteration >= self.iterations:
+            self.model.stop_training = True
+
+
+class TerminalProgress(keras.callbacks.Callback):
+    """Keras's own progress bar (``keras.utils.Progbar``) counting iterations, with
+    the current losses; it ends with the wall time and the iterations per second."""
+
+    def __init__(self, total: int, start: int = 0):
+        super().__init__()
+        self.total, self.start = total, start
 
     def on_train_begin(self, logs=None):
+        self.bar = keras.utils.Progbar(self.total, unit_name="iteration")
+        self.bar.update(self.start)
         self.t0 = time.perf_counter()
 
     def on_train_batch_end(self, batch, logs=None):
-        done = self.model.iteration
-        if done % self.every == 0 or done == self.total:
-            rate = (done - self.start) / max(time.perf_counter() - self.t0, 1e-9)
-            self.show(done, rate, _loss_text(logs or {}))
-
-    def show(self, done: int, rate: float, losses: str) -> None:
-        raise NotImplementedError
-
-
-class TerminalProgress(_Progress):
-    """A one-line progress bar on stderr: iterations, it/s, time left, current losses."""
-
-    def __init__(self, total: int, start: int = 0, every: int = 5, stream=None):
-        super().__init__(total, start, every)
-        self.stream = stream or sys.stderr
-
-    def show(self, done, rate, losses):
-        left = (self.total - done) / rate if rate > 0 else float("nan")
-        filled = int(30 * done / self.total)
-        bar = "#" * filled + "." * (30 - filled)
-        self.stream.write(
-            f"\r[{bar}] {done}/{self.total} it  {rate:.2f} it/s  ~{left:.0f}s left  {losses}"
-        )
-        self.stream.flush()
+        losses = [(k, float(v)) for k, v in (logs or {}).items()]
+        self.bar.update(self.model.iteration, values=losses, finalize=False)
 
     def on_train_end(self, logs=None):
-        self.stream.write("\n")
-        self.stream.flush()
+        seconds = time.perf_counter() - self.t0
+        done = self.model.iteration - self.start
+        self.bar.update(self.model.iteration, finalize=True)
+        if done > 0:
+            print(f"{done} iterations in {seconds:.1f} s ({done / seconds:.2f} it/s)")
 
 
-class NotebookProgress(_Progress):
+class NotebookProgress(keras.callbacks.Callback):
     """A live display for notebooks: a progress bar, the current losses and the
     latest sample grid, all updating in place (ipywidgets) instead of
     thousands of printed lines."""
 
     def __init__(self, total: int, start: int = 0, grid: SampleGrid | None = None, every: int = 5):
-        super().__init__(total, start, every)
+        super().__init__()
         import ipywidgets as widgets
         from IPython.display import display
 
-        self.grid = grid
+        self.total, self.start, self.every, self.grid = total, start, every, grid
         self.bar = widgets.IntProgress(value=start, min=0, max=total, description="iterations")
         self.label = widgets.HTML()
         # Hidden until the first grid exists (an empty image would show as broken).
         self.image = widgets.Image(format="png", width=420, layout=widgets.Layout(display="none"))
         display(widgets.VBox([widgets.HBox([self.bar, self.label]), self.image]))
 
-    def show(self, done, rate, losses):
+    def on_train_begin(self, logs=None):
+        self.t0 = time.perf_counter()
+
+    def on_train_batch_end(self, batch, logs=None):
+        done = self.model.iteration
+        if done % self.every and done != self.total:
+            return
+        rate = (done - self.start) / max(time.perf_counter() - self.t0, 1e-9)
+        losses = "  ".join(f"{k}={float(v):+.3f}" for k, v in (logs or {}).items())
         self.bar.value = min(done, self.total)
         self.label.value = (
             f"{done}/{self.total} &nbsp; {rate:.2f} it/s &nbsp; <code>{losses}</code>"
@@ -337,3 +290,51 @@ class NotebookProgress(_Progress):
         if self.grid is not None and self.grid.latest is not None:
             self.image.value = self.grid.latest.read_bytes()
             self.image.layout.display = None
+
+
+class TensorBoardLog(keras.callbacks.Callback):
+    """Logs for ``tensorboard --logdir runs``: every iteration's losses (and, for the
+    WGANs, the estimate ``-(critic_real + critic_fake)``), and per epoch the sample
+    grid and the held-out estimates. Written into the run's ``tensorboard/`` folder."""
+
+    def __init__(self, run: Run, grid: SampleGrid, estimate: HeldOutEstimate | None, wgan: bool):
+        super().__init__()
+        import importlib.util
+
+        import tensorflow as tf
+
+        if importlib.util.find_spec("tensorboard") is None:
+            raise ImportError(
+                "tensorboard=True needs the tensorboard package: pip install 'tensorboard>=2.21' "
+                "(make lab installs it), or train without tensorboard=True."
+            )
+
+        self.writer = tf.summary.create_file_writer(str(run.path(Run.TENSORBOARD)))
+        self.grid, self.estimate, self.wgan = grid, estimate, wgan
+
+    def on_train_batch_end(self, batch, logs=None):
+        import tensorflow as tf
+
+        logs = {k: float(v) for k, v in (logs or {}).items()}
+        if self.wgan and "critic_real" in logs:
+            logs["wasserstein_estimate"] = -(logs["critic_real"] + logs["critic_fake"])
+        with self.writer.as_default(step=self.model.iteration):
+            for name, value in logs.items():
+                tf.summary.scalar(f"losses/{name}", value)
+
+    def on_epoch_end(self, epoch, logs=None):
+        import tensorflow as tf
+
+        from .plotting import mosaic
+
+        with self.writer.as_default(step=self.model.iteration):
+            if self.grid.latest_images is not None:
+                picture = (1.0 - mosaic(self.grid.latest_images, cols=10)) / 2.0  # ink dark
+                tf.summary.image("samples", picture[np.newaxis, ..., np.newaxis])
+            if self.estimate is not None and self.estimate.latest is not None:
+                for key in ("train", "heldout"):
+                    tf.summary.scalar(f"estimate/{key}", self.estimate.latest[key])
+        self.writer.flush()
+
+    def on_train_end(self, logs=None):
+        self.writer.close()

@@ -1,13 +1,15 @@
-"""The registry of training methods: the one place that names them.
+"""The registry of training methods and critics: the one place that names them.
 
-The command line, ``make pretrain``, the tests and notebook 04 all take
-their list of methods from :data:`METHODS`. Each entry says which trainer
-runs the method, which critic (or discriminator) it pairs with the shared
-generator, and whether ``precision='auto'`` may train it in bfloat16.
+The command line, ``make pretrain``, the tests, the 2-D experiments and notebook
+04 all take their list of methods from :data:`METHODS`. Each entry says which
+trainer runs the method, which critic (or discriminator) of :data:`JUDGES` it
+pairs with the shared generator, which distance its held-out estimate is, and
+whether ``precision='auto'`` may train it in bfloat16.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -15,6 +17,14 @@ import keras
 
 from .models import build_critic, build_discriminator, build_gp_critic
 from .training import GAN, WGAN, WGANGP, AdversarialTrainer
+
+# The critics (and the discriminator) by name: a run records the name, not the code.
+JUDGES: dict[str, Callable[[], keras.Model]] = {
+    "critic": build_critic,  # clips the convolution kernels (the reference lab)
+    "critic-clip-all": functools.partial(build_critic, clip="all"),  # the original WGAN code
+    "gp-critic": build_gp_critic,
+    "discriminator": build_discriminator,
+}
 
 
 @dataclass(frozen=True)
@@ -24,21 +34,27 @@ class Method:
     name: str  # as typed on the command line and used for run folders
     title: str  # as printed in titles and tables
     trainer: type[AdversarialTrainer]
-    build_judge: Callable[..., keras.Model]
+    judge: str  # its critic or discriminator, a name in JUDGES
+    # The distance its held-out estimate measures (labhelpers.callbacks.HeldOutEstimate).
+    estimate: str
     # True when runs in bfloat16 were measured to reach the quality of float32
     # runs: every bfloat16 seed's score inside the range of the float32 seeds'
     # (benchmarks/precision_quality.py; README, "Precision"). 'auto' keeps
     # float32 for the others.
     bfloat16_auto: bool
 
+    def build_judge(self) -> keras.Model:
+        """A fresh critic (or discriminator) of this method."""
+        return JUDGES[self.judge]()
+
 
 METHODS: dict[str, Method] = {
     m.name: m
     for m in (
         # Measured with 3 seeds each (README, "Precision"): bfloat16 held for none of them.
-        Method("wgan", "WGAN (clipping)", WGAN, build_critic, bfloat16_auto=False),
-        Method("wgan-gp", "WGAN-GP", WGANGP, build_gp_critic, bfloat16_auto=False),
-        Method("gan", "GAN", GAN, build_discriminator, bfloat16_auto=False),
+        Method("wgan", "WGAN (clipping)", WGAN, "critic", "wasserstein", bfloat16_auto=False),
+        Method("wgan-gp", "WGAN-GP", WGANGP, "gp-critic", "wasserstein", bfloat16_auto=False),
+        Method("gan", "GAN", GAN, "discriminator", "jensen-shannon", bfloat16_auto=False),
     )
 }
 

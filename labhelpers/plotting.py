@@ -18,12 +18,26 @@ import numpy as np
 
 def atomic_savefig(fig: plt.Figure, path: str | os.PathLike, **kwargs) -> Path:
     """Save a figure to ``path`` via a temporary file and a rename."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.stem}.tmp{path.suffix}")
-    fig.savefig(tmp, **kwargs)
-    os.replace(tmp, path)
-    return path
+    from .runs import atomic_write
+
+    return atomic_write(path, lambda tmp: fig.savefig(tmp, **kwargs))
+
+
+def mosaic(
+    images: np.ndarray, cols: int | None = None, gap: int = 2, fill: float = -0.85
+) -> np.ndarray:
+    """Images ``(N, H, W, 1)`` in [-1, 1] tiled into one 2-D array, ``cols`` per row,
+    ``gap`` pixels apart; the gaps hold ``fill`` (the palest grey once drawn in
+    reversed greyscale, so that white digit backgrounds stand apart)."""
+    images = np.asarray(images, dtype="float32")[..., 0]  # bfloat16 arrays would not draw
+    n, h, w = images.shape
+    cols = cols or int(np.ceil(np.sqrt(n)))
+    rows = int(np.ceil(n / cols))
+    out = np.full((rows * (h + gap) - gap, cols * (w + gap) - gap), fill, "float32")
+    for i, image in enumerate(images):
+        r, c = divmod(i, cols)
+        out[r * (h + gap) : r * (h + gap) + h, c * (w + gap) : c * (w + gap) + w] = image
+    return out
 
 
 def image_grid(
@@ -32,17 +46,15 @@ def image_grid(
     cols: int | None = None,
     size: float = 0.6,
 ) -> plt.Figure:
-    """A figure with ``images`` (N, 28, 28, 1) in [-1, 1] on a square-ish grid."""
-    images = np.asarray(images, dtype="float32")  # bfloat16 arrays would not draw
+    """A figure with ``images`` (N, 28, 28, 1) in [-1, 1] on a square-ish grid: one
+    mosaic drawn by one ``imshow``, black ink on white paper."""
     n = len(images)
     cols = cols or int(np.ceil(np.sqrt(n)))
     rows = int(np.ceil(n / cols))
-    fig, axes = plt.subplots(rows, cols, figsize=(cols * size, rows * size + 0.5), squeeze=False)
-    for i, ax in enumerate(axes.flat):
-        ax.axis("off")
-        if i < n:
-            ax.imshow(images[i, :, :, 0], cmap="gray_r", vmin=-1, vmax=1)
-    fig.suptitle(title)
+    fig, ax = plt.subplots(figsize=(cols * size, rows * size + 0.5))
+    ax.imshow(mosaic(images, cols), cmap="gray_r", vmin=-1, vmax=1)
+    ax.axis("off")
+    ax.set_title(title)
     fig.tight_layout(pad=0.2)
     return fig
 
@@ -158,30 +170,26 @@ def plot_heldout_estimate(
 def make_animation(
     frames: Sequence[str | os.PathLike], path: str | os.PathLike, fps: float = 2
 ) -> Path:
-    """Write the PNGs in ``frames`` (e.g. the per-epoch grids) into an animated GIF.
+    """Write the PNGs in ``frames`` (e.g. the per-epoch grids) into an animated GIF
+    that loops, frame for frame (Pillow, which matplotlib already depends on)."""
+    from PIL import Image
 
-    Uses matplotlib's PillowWriter: no extra dependency, and no deprecation
-    warnings in the notebook output (unlike ``imageio.imread``).
-    """
-    from matplotlib.animation import FuncAnimation, PillowWriter
+    from .runs import atomic_write
 
     if not frames:
         raise ValueError("make_animation needs at least one frame (no grid PNGs found).")
-    pictures = [plt.imread(str(f)) for f in frames]
-    fig = plt.figure(figsize=(pictures[0].shape[1] / 80, pictures[0].shape[0] / 80), dpi=80)
-    ax = fig.add_axes([0, 0, 1, 1])
-    ax.axis("off")
-    shown = ax.imshow(pictures[0])
-    animation = FuncAnimation(fig, lambda i: [shown.set_data(pictures[i])], frames=len(pictures))
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.stem}.tmp{path.suffix}")
-    try:
-        animation.save(tmp, writer=PillowWriter(fps=fps))
-    finally:
-        plt.close(fig)
-    os.replace(tmp, path)
-    return path
+    pictures = [Image.open(f).convert("RGB") for f in frames]
+    return atomic_write(
+        path,
+        lambda tmp: pictures[0].save(
+            tmp,
+            format="GIF",
+            save_all=True,
+            append_images=pictures[1:],
+            duration=int(1000 / fps),
+            loop=0,
+        ),
+    )
 
 
 def show_images(
@@ -195,27 +203,3 @@ def show_images(
         ax.axis("off")
     fig.tight_layout()
     return fig
-
-
-def refresh_readme_images(runs: str | os.PathLike | None = None) -> list[Path]:
-    """Write ``images/training_<method>.gif`` (the README's animations) from the
-    pre-trained runs of the sevens in ``runs`` (default: the runs folder).
-
-    The notebooks never write into ``images/``: a learner's run keeps its
-    animation in its own folder. ``make readme-images`` calls this.
-    """
-    from . import layout
-    from .methods import METHODS
-    from .settings import PROJECT_ROOT, runs_root
-
-    runs = Path(runs) if runs is not None else runs_root()
-    missing = [m for m in METHODS if not layout.epoch_grids(runs / m)]
-    if missing:
-        raise FileNotFoundError(
-            f"No sample grids in {', '.join(str(runs / m) for m in missing)}: "
-            "pre-train the runs first (make pretrain)."
-        )
-    return [
-        make_animation(layout.epoch_grids(runs / m), PROJECT_ROOT / "images" / f"training_{m}.gif")
-        for m in METHODS
-    ]

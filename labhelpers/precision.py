@@ -75,6 +75,11 @@ def resolve(precision: str, bfloat16_allowed: bool = True) -> str:
 def building_in(precision: str) -> Iterator[None]:
     """Build models inside this block to compute in ``precision`` ('float32' or
     'bfloat16'); the global Keras policy is restored afterwards."""
+    if precision not in _POLICY:
+        raise ValueError(
+            f"build in 'float32' or 'bfloat16', not {precision!r} ('auto' is decided once per "
+            "run: labhelpers.precision.resolve)."
+        )
     before = keras.config.dtype_policy()
     keras.config.set_dtype_policy(_POLICY[precision])
     try:
@@ -86,20 +91,3 @@ def building_in(precision: str) -> Iterator[None]:
 def is_float32(model: keras.Model) -> bool:
     """True when every layer of ``model`` computes in float32."""
     return all(layer.dtype_policy.compute_dtype == "float32" for layer in model.layers)
-
-
-def float32_copy(model: keras.Model) -> keras.Model:
-    """``model`` itself if it computes in float32, else a float32 clone with the same weights.
-
-    The weights of a ``mixed_bfloat16`` model are float32 already, so the copy
-    holds exactly the same numbers; only the arithmetic of later calls changes.
-    """
-    if is_float32(model):
-        return model
-
-    def as_float32(layer: keras.layers.Layer) -> keras.layers.Layer:
-        return layer.__class__.from_config({**layer.get_config(), "dtype": "float32"})
-
-    copy = keras.models.clone_model(model, clone_function=as_float32)
-    copy.set_weights(model.get_weights())
-    return copy

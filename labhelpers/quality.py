@@ -84,9 +84,9 @@ def train_classifier(
             optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"]
         )
         model.fit(x_train, y_train, epochs=epochs, batch_size=128, verbose=verbose)
-        from .checkpoints import atomic_save_model
+        from .runs import atomic_write
 
-        atomic_save_model(model, path)
+        atomic_write(path, model.save)
     predictions = _outputs(model, x_test).argmax(axis=1)
     return model, float(np.mean(predictions == y_test))
 
@@ -230,35 +230,29 @@ def distance_from_uniform(histogram: np.ndarray) -> float:
 
 
 def score_checkpoints(
-    run_dir: str | os.PathLike,
+    run,
     classifier: keras.Model,
     real_features: np.ndarray,
     n: int = 1000,
     seed: int = 0,
 ) -> dict[str, np.ndarray]:
-    """Fréchet distance of every ``generator_epoch_NNN.keras`` in ``run_dir``.
+    """Fréchet distance of the generator after every epoch of ``run`` (a
+    :class:`labhelpers.runs.Run` or its folder).
 
     Each checkpoint draws the same ``n`` latent points, so the scores differ
     only because the generator changed. Returns ``{"epoch": ..., "fid": ...}``.
     """
-    from . import layout
-    from .checkpoints import load_generator
     from .latent import generate, latent_points
+    from .runs import Run, load_generator
 
-    paths = layout.epoch_generators(run_dir)
+    run = run if isinstance(run, Run) else Run(run)
     epochs, scores = [], []
-    for path in paths:
+    for path in run.epoch_generators():
         generator = load_generator(path)
         z = latent_points(n, int(generator.input_shape[-1]), seed)
         scores.append(frechet_distance(real_features, features(classifier, generate(generator, z))))
-        epochs.append(layout.epoch_of(path))
+        epochs.append(Run.epoch_of(path))
     return {"epoch": np.array(epochs), "fid": np.array(scores)}
-
-
-def per_epoch_mean(history: dict[str, np.ndarray], values: np.ndarray) -> np.ndarray:
-    """Average per-iteration ``values`` over each epoch of ``history`` (epochs 1, 2, ...)."""
-    epochs = history["epoch"].astype(int)
-    return np.array([values[epochs == e].mean() for e in np.unique(epochs)])
 
 
 def _ranks(values: np.ndarray) -> np.ndarray:

@@ -5,12 +5,11 @@
 * Quick mode (environment variable ``WGAN_LAB_QUICK=1``) makes every notebook
   train a tiny version: enough to run every code path in CI in seconds.
   Learners never set it; they get the real lesson.
-* Runs live in ``runs/`` at the project root (``WGAN_LAB_RUNS`` moves them).
+* Runs live in ``runs/`` in the course's folder (``WGAN_LAB_RUNS`` moves them).
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 
@@ -64,41 +63,32 @@ def describe_data() -> str:
     return f"Data: {name}, {len(images):,} training digits of which {sevens:,} sevens: {kind}."
 
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
+def project_root() -> Path | None:
+    """The course's folder (the one with ``notebooks/``), or None when there is none.
 
-
-# The modules whose code decides what a training run computes and records: the
-# networks, losses, trainers, data, precision and the run's own callbacks. Lessons,
-# plots, scores and tools (plotting, quality, exercises, toy, ...) are not here, so
-# editing them does not make the pre-trained runs stale.
-TRAINING_CODE = (
-    "callbacks.py",
-    "checkpoints.py",
-    "data.py",
-    "experiment.py",
-    "losses.py",
-    "methods.py",
-    "models.py",
-    "precision.py",
-    "training.py",
-)
-
-
-def code_version() -> str:
-    """A short hash of the code that trains a run (:data:`TRAINING_CODE`): runs record
-    it, so results made by older code can be told apart from the current code's."""
-    digest = hashlib.sha256()
-    for name in TRAINING_CODE:
-        path = Path(__file__).parent / name
-        digest.update(name.encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()[:12]
+    The package's own parent when it sits in the course's checkout (as ``make lab``
+    installs it); otherwise, e.g. after a plain ``pip install``, the nearest folder
+    at or above the working directory that holds ``notebooks/``.
+    """
+    here = Path(__file__).resolve().parents[1]
+    if (here / "notebooks").is_dir():
+        return here
+    cwd = Path.cwd().resolve()
+    for folder in (cwd, *cwd.parents):
+        if (folder / "notebooks").is_dir():
+            return folder
+    return None
 
 
 def runs_root() -> Path:
-    """The folder that holds every run: ``runs/`` at the project root, or the
-    folder named by the environment variable ``WGAN_LAB_RUNS`` (for example
-    a folder of models an instructor pre-trained, or a test's own folder)."""
-    return Path(os.environ.get("WGAN_LAB_RUNS") or PROJECT_ROOT / "runs")
+    """The folder that holds every run: the environment variable ``WGAN_LAB_RUNS``
+    (a folder of models an instructor pre-trained, a shared drive, a test's own
+    folder), else ``runs/`` in the course's folder (:func:`project_root`), else
+    ``~/wgan-lab-runs``. Never inside the installed package."""
+    if os.environ.get("WGAN_LAB_RUNS"):
+        return Path(os.environ["WGAN_LAB_RUNS"]).expanduser()
+    root = project_root()
+    return root / "runs" if root is not None else Path.home() / "wgan-lab-runs"
 
 
 def run_dir(method: str) -> Path:

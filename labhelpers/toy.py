@@ -45,9 +45,7 @@ the plots, and trains the critics of the value-surface figure
 
 from __future__ import annotations
 
-import ast
 import csv
-import hashlib
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,9 +55,10 @@ import numpy as np
 import tensorflow as tf
 
 from .losses import gradient_penalty, interpolate_gradient_norms, wasserstein_loss
+from .methods import METHODS
 from .models import ClipConstraint
-from .settings import TRAINING_CODE, quick_mode, set_seed
-from .training import GAN, WGAN, WGANGP, AdversarialTrainer
+from .runs import PACKAGE, TRAINING_CODE, canonical_version, syntax_hash
+from .settings import quick_mode, set_seed
 
 SEEDS = tuple(range(1, 11))  # ten seeds per configuration
 WIDTH = 128  # units per hidden layer
@@ -75,12 +74,6 @@ CLIP = 0.01
 # the published rates need tens of thousands of iterations, more than CPU minutes allow.
 LR_SCALE = 10.0
 STEPS_PER_CALL = 50
-
-METHOD_TRAINERS: dict[str, type[AdversarialTrainer]] = {
-    "wgan": WGAN,
-    "wgan-gp": WGANGP,
-    "gan": GAN,
-}
 
 
 @dataclass(frozen=True)
@@ -171,15 +164,15 @@ class Config:
 
 
 EXPERIMENTS: tuple[Config, ...] = (
-    *(Config(d, "plain", m) for d in DATASETS for m in METHOD_TRAINERS),
-    *(Config("ring", "bn", m) for m in METHOD_TRAINERS),
+    *(Config(d, "plain", m) for d in DATASETS for m in METHODS),
+    *(Config("ring", "bn", m) for m in METHODS),
     Config("ring", "beta1-0", "wgan-gp"),
 )
 
 
-def make_dataset(data: ToyData, n_critic: int) -> tf.data.Dataset:
+def point_stream(data: ToyData, n_critic: int) -> tf.data.Dataset:
     """Endless fresh real points: each element holds the ``n_critic`` half batches that
-    one iteration's critic updates use (as :func:`labhelpers.experiment.make_dataset`)."""
+    one iteration's critic updates use (as :func:`labhelpers.session.make_dataset`)."""
     per_step = n_critic * (BATCH // 2)
     return tf.data.Dataset.from_tensors(0).repeat().map(lambda _: data.sample_tf(per_step))
 
@@ -188,7 +181,7 @@ def train_toy(config: Config, seed: int, iterations: int = ITERATIONS) -> tuple[
     """Train one configuration with one seed; return ``N_EVAL`` samples and the seconds."""
     set_seed(seed)
     data = DATASETS[config.data]
-    trainer_class = METHOD_TRAINERS[config.method]
+    trainer_class = METHODS[config.method].trainer
     kwargs = {"gp_weight": GP_WEIGHT} if config.method == "wgan-gp" else {}
     trainer = trainer_class(
         build_toy_generator(batch_norm=config.arch == "bn"),
@@ -205,7 +198,7 @@ def train_toy(config: Config, seed: int, iterations: int = ITERATIONS) -> tuple[
     # Many iterations per call into TensorFlow: the models are tiny, so Python's
     # per-step overhead would otherwise cost more than the arithmetic.
     trainer.compile(steps_per_execution=STEPS_PER_CALL, **optimizers)
-    dataset = make_dataset(data, trainer.n_critic)
+    dataset = point_stream(data, trainer.n_critic)
     t0 = time.perf_counter()
     trainer.fit(dataset, epochs=1, steps_per_epoch=iterations, verbose=0, shuffle=False)
     seconds = time.perf_counter() - t0
@@ -218,18 +211,11 @@ FIELDS = ("data", "arch", "method", "seed", "modes", "high_quality", "seconds", 
 
 
 def toy_code_version() -> str:
-    """A hash of this module's code (docstrings and comments left out, so correcting
-    prose keeps the results) and of the training code: rows made by other code are redone."""
-    tree = ast.parse(Path(__file__).read_text())
-    for node in ast.walk(tree):
-        body = getattr(node, "body", None)
-        if isinstance(body, list) and body and isinstance(body[0], ast.Expr):
-            if isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str):
-                node.body = body[1:] or [ast.Pass()]
-    digest = hashlib.sha256(ast.dump(tree).encode())
-    for name in TRAINING_CODE:
-        digest.update((Path(__file__).parent / name).read_bytes())
-    return digest.hexdigest()[:12]
+    """The version of this module's code and of the training code (their syntax, so
+    correcting prose keeps the results; see :func:`labhelpers.runs.code_version`):
+    rows made by other code are redone."""
+    paths = [Path(__file__), *(PACKAGE / name for name in TRAINING_CODE)]
+    return canonical_version("toy-" + syntax_hash(paths))
 
 
 def read_results(folder: Path) -> list[dict]:

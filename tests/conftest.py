@@ -22,3 +22,22 @@ def sevens():
     from labhelpers import load_mnist
 
     return load_mnist(7)
+
+
+@pytest.fixture
+def snapshot():
+    """A function: every file under a folder with its content hash and modification
+    time, to show that something changed no file."""
+    import hashlib
+
+    def take(folder: Path) -> dict:
+        return {
+            str(p.relative_to(folder)): (
+                hashlib.sha256(p.read_bytes()).hexdigest(),
+                p.stat().st_mtime_ns,
+            )
+            for p in sorted(folder.rglob("*"))
+            if p.is_file()
+        }
+
+    return take

@@ -15,7 +15,7 @@ SCRIPT = textwrap.dedent("""
     import numpy as np
     import labhelpers as lh
     import tensorflow as tf
-    from labhelpers.experiment import build_trainer, make_dataset
+    from labhelpers.session import build_trainer, make_dataset
 
     cpu = tf.config.list_physical_devices("CPU")[0]
     tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)

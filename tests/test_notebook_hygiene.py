@@ -5,7 +5,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from labhelpers import outputs
+from labhelpers.tools import outputs
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
 EXPECTED = ["01_train_wgan", "02_inference_wgan", "03_wgan_gp", "04_gan_vs_wgan"]
@@ -18,7 +18,7 @@ def test_course_notebooks_present():
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_committed_outputs_are_current_and_clean(path):
-    """Outputs from a full run of the current code (labhelpers/outputs.py, `make outputs`):
+    """Outputs from a full run of the current code (labhelpers/tools/outputs.py, `make outputs`):
     every code cell stamped with its source's hash, no error, traceback, warning or stderr,
     a picture in every figure cell, under 5 MB."""
     notebook = nbformat.read(path, as_version=4)

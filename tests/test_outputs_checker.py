@@ -1,10 +1,10 @@
-"""labhelpers.outputs.problems catches what must never be committed."""
+"""labhelpers.tools.outputs.problems catches what must never be committed."""
 
 import nbformat
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-from labhelpers import outputs
-from labhelpers.settings import code_version
+from labhelpers.runs import code_version
+from labhelpers.tools import outputs
 
 
 def stamped(*cells):

@@ -9,7 +9,6 @@ import tensorflow as tf
 
 import labhelpers as lh
 from labhelpers import precision
-from labhelpers.checkpoints import atomic_save_model
 from labhelpers.methods import METHODS
 from labhelpers.models import build_generator
 
@@ -29,7 +28,7 @@ def test_both_networks_learn_in_bfloat16_with_float32_losses(method, sevens):
     assert keras.config.dtype_policy().name == "float32", "the global policy was not restored"
     g0 = [w.copy() for w in trainer.generator.get_weights()]
     c0 = [w.copy() for w in trainer.critic.get_weights()]
-    data = iter(lh.experiment.make_dataset(sevens, HALF_BATCH, trainer.n_critic, seed=0))
+    data = iter(lh.session.make_dataset(sevens, HALF_BATCH, trainer.n_critic, seed=0))
     step = tf.function(trainer.train_step)
     for _ in range(24):
         logs = step(next(data))
@@ -48,14 +47,14 @@ def test_bfloat16_generator_saves_as_float32_and_loads_back_identically(tmp_path
         generator = build_generator()
     z = np.random.default_rng(0).standard_normal((16, 50)).astype("float32")
     mixed = np.asarray(generator(z), "float32")
-    path = atomic_save_model(generator, tmp_path / "generator.keras")
+    path = lh.Run(tmp_path).save_generator(generator)
     loaded = lh.load_generator(path)  # in this float32 process
     assert precision.is_float32(loaded)
     for a, b in zip(loaded.get_weights(), generator.get_weights()):
         np.testing.assert_array_equal(a, b)
     out = loaded(z).numpy()
     assert out.dtype == np.float32
-    np.testing.assert_array_equal(out, precision.float32_copy(generator)(z).numpy())
+    np.testing.assert_array_equal(out, lh.models.plain_copy(generator)(z).numpy())
     assert np.abs(out - mixed).max() < 0.05  # bfloat16 rounding only
 
 
@@ -76,7 +75,7 @@ def test_bfloat16_run_writes_grids_that_are_not_blank(tmp_path, sevens):
     assert pixels.var() > 0.01
     images = lh.latent.generate(result.generator, np.zeros((4, 50), "float32"))
     assert images.dtype == np.float32 and images.var() > 0
-    assert precision.is_float32(lh.load_generator(tmp_path / "run" / lh.layout.GENERATOR_FILE))
+    assert precision.is_float32(result.run.load_generator())
 
 
 def test_auto_follows_hardware_and_method(monkeypatch):

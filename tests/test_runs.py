@@ -10,11 +10,12 @@ import keras
 import numpy as np
 import pytest
 
-from labhelpers import DamagedRunFile, build_trainer, train
-from labhelpers.callbacks import TrainingDiverged, read_history
-from labhelpers.cli import main
+from labhelpers import DamagedRunFile, Run, build_trainer, train
+from labhelpers.callbacks import TrainingDiverged
 from labhelpers.methods import METHODS
+from labhelpers.runs import read_rows as read_history
 from labhelpers.settings import run_dir
+from labhelpers.tools.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 TINY = dict(batch_size=16, steps_per_epoch=3, progress="none")
@@ -82,7 +83,7 @@ def test_non_finite_loss_stops_and_keeps_last_good_epoch(tmp_path, sevens):
 def cli(*args, timeout=300):
     """Run the command line in a real process, as an instructor would."""
     return subprocess.run(
-        [sys.executable, "-m", "labhelpers.train", *args],
+        [sys.executable, "-m", "labhelpers.tools.cli", *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -92,7 +93,7 @@ def cli(*args, timeout=300):
 
 
 # The argument checks run in this process through main(), the function behind
-# `python -m labhelpers.train` (a new process per case would spend most of its
+# `wgan-lab-train` (a new process per case would spend most of its
 # time importing TensorFlow); one case below also runs as a real process.
 @pytest.mark.parametrize(
     "args, message",
@@ -185,15 +186,13 @@ def test_out_naming_a_file_is_one_line_and_exit_2(tmp_path, capsys):
 
 
 def test_state_of_other_models_is_refused(tmp_path, sevens):
-    from labhelpers.checkpoints import restore_training_state
-
     out = tmp_path / "run"
     _one_epoch(out, sevens)
     other = build_trainer("wgan-gp")  # a critic without BatchNorm: other variables
     with pytest.raises(ValueError, match="different critic.*--fresh"):
-        restore_training_state(other, out)
+        Run(out).restore_state(other)
     same = build_trainer("wgan")  # a new process would number its layers differently
-    assert restore_training_state(same, out)["epoch"] == 1
+    assert Run(out).restore_state(same)["epoch"] == 1
 
 
 def test_default_run_folder_is_the_lessons(tmp_path, monkeypatch, sevens):

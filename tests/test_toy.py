@@ -38,12 +38,14 @@ def test_the_course_trainers_train_the_toy_models():
     """Each method's trainer accepts the MLPs, and both networks change."""
     import keras
 
-    for method, trainer_class in toy.METHOD_TRAINERS.items():
+    from labhelpers.methods import METHODS
+
+    for method, entry in METHODS.items():
         generator, critic = toy.build_toy_generator(), toy.build_toy_critic(method)
-        trainer = trainer_class(generator, critic)
+        trainer = entry.trainer(generator, critic)
         trainer.compile()
         before = [v.numpy().copy() for v in generator.weights + critic.weights]
-        dataset = toy.make_dataset(toy.DATASETS["ring"], trainer.n_critic)
+        dataset = toy.point_stream(toy.DATASETS["ring"], trainer.n_critic)
         trainer.fit(dataset, epochs=1, steps_per_epoch=3, verbose=0, shuffle=False)
         after = [v.numpy() for v in generator.weights + critic.weights]
         n_gen = len(generator.weights)
@@ -98,3 +100,12 @@ def test_tracking_verdict_uses_the_whole_interval():
     assert stats.tracking_verdict((-0.9, -0.3)).endswith("moved against quality")
     assert stats.tracking_verdict((0.2, 0.9)) == "cannot tell"
     assert stats.tracking_verdict((float("nan"), float("nan"))).startswith("cannot tell")
+
+
+def test_t_quantile_beyond_the_table():
+    """From 31 degrees of freedom on, the expansion, not 1.96 (exact values to 6 places)."""
+    for df, exact in [(31, 2.039513), (40, 2.021075), (120, 1.979930)]:
+        assert stats.t_quantile_975(df) == pytest.approx(exact, abs=1e-5)
+    values = np.arange(40.0)
+    mean, (low, high) = stats.t_interval(values)
+    assert (high - mean) == pytest.approx(2.022691 * values.std(ddof=1) / np.sqrt(40), rel=1e-5)

@@ -11,8 +11,8 @@ import pytest
 import tensorflow as tf
 
 from labhelpers import build_trainer, set_seed, train
-from labhelpers.experiment import make_dataset
 from labhelpers.methods import METHODS
+from labhelpers.session import make_dataset
 
 HALF_BATCH = 8
 

@@ -2,10 +2,10 @@
 
 A reader on GitHub sees the outputs stored in the notebooks, so those outputs
 must come from a real full-mode run of the current code. ``make outputs``
-(``python -m labhelpers.outputs``) does that:
+(``wgan-lab-outputs``) does that:
 
 1. it refuses to start in quick mode, or when a pre-trained run is missing,
-   unfinished or made by other training code (:func:`labhelpers.pretrain.stale_runs`;
+   unfinished or made by other training code (:func:`.pretrain.stale_runs`;
    run ``make pretrain`` first), or when the 2-D results are missing;
 2. it executes each notebook in full mode, in a fresh kernel, from the
    ``notebooks/`` folder;
@@ -16,7 +16,7 @@ must come from a real full-mode run of the current code. ``make outputs``
    picture, a notebook over :data:`MAX_BYTES`).
 
 It is resumable: a notebook whose stored outputs are already current is
-skipped (``--force`` redoes it). ``tests/test_committed_outputs.py`` runs
+skipped (``--force`` redoes it). ``tests/test_notebook_hygiene.py`` runs
 :func:`problems` on the committed notebooks, so an edited cell whose outputs
 were not remade fails the tests.
 """
@@ -34,9 +34,10 @@ from pathlib import Path
 
 import nbformat
 
-from .settings import PROJECT_ROOT, code_version, describe_data, quick_mode
+from ..runs import canonical_version, code_version
+from ..settings import describe_data, quick_mode
 
-NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
+NOTEBOOKS_DIR = Path(__file__).resolve().parents[2] / "notebooks"  # the course's checkout
 NOTEBOOKS = ("01_train_wgan", "02_inference_wgan", "03_wgan_gp", "04_gan_vs_wgan")
 STAMP = "wgan_lab"  # the metadata key of the stamps
 MAX_BYTES = 5_000_000
@@ -46,7 +47,8 @@ WARNING_TEXT = re.compile(r"Warning:|Traceback \(most recent call last\)|\bWARNI
 
 
 def source_hash(source: str) -> str:
-    """A short hash of a cell's source: the stamp that ties stored outputs to it."""
+    """A short hash of a cell's exact text: the stamp that ties stored outputs to it
+    (any edit, even to a comment, may change what the cell prints)."""
     return hashlib.sha256(source.encode()).hexdigest()[:16]
 
 
@@ -64,7 +66,7 @@ def problems(notebook: nbformat.NotebookNode, size: int | None = None) -> list[s
     meta = notebook.metadata.get(STAMP)
     if meta is None:
         return ["no output stamp: make the outputs with `make outputs`"]
-    if meta.get("code") != code_version():
+    if canonical_version(meta.get("code")) != code_version():
         found.append(
             f"outputs made by training code {meta.get('code')}, now {code_version()}: "
             "run `make pretrain` and `make outputs`"
@@ -126,9 +128,9 @@ def execute(path: Path, timeout: int = 3600) -> nbformat.NotebookNode:
 
 def refusal() -> str | None:
     """Why the outputs cannot be made now, or None."""
-    from . import toy
+    from .. import toy
+    from ..settings import runs_root
     from .pretrain import stale_runs
-    from .settings import runs_root
 
     if quick_mode():
         return "unset WGAN_LAB_QUICK: committed outputs come from full mode."
@@ -142,9 +144,7 @@ def refusal() -> str | None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m labhelpers.outputs", description=__doc__.split("\n\n")[0]
-    )
+    parser = argparse.ArgumentParser(prog="wgan-lab-outputs", description=__doc__.split("\n\n")[0])
     parser.add_argument("names", nargs="*", help="notebooks to make (default: all four)")
     parser.add_argument("--force", action="store_true", help="remake current notebooks too")
     args = parser.parse_args(argv)

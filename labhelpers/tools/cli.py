@@ -1,31 +1,28 @@
-"""Command line for instructors who pre-train models before a session.
+"""``wgan-lab-train``: the command line for instructors who pre-train models.
 
-    python -m labhelpers.train wgan --out runs/wgan
-    python -m labhelpers.train wgan-gp --out runs/wgan-gp --iterations 500
-    python -m labhelpers.train gan --out runs/gan --digit all --epochs 5
-    python -m labhelpers.train gan --out runs/gan-lr10 --lr-scale 10
-    python -m labhelpers.train wgan --out runs/wgan --precision float32
-    python -m labhelpers.train --list-methods
+    wgan-lab-train wgan --out runs/wgan
+    wgan-lab-train wgan-gp --out runs/wgan-gp --iterations 500
+    wgan-lab-train gan --out runs/gan --digit all --epochs 5
+    wgan-lab-train gan --out runs/gan-lr10 --lr-scale 10
+    wgan-lab-train wgan --out runs/wgan-clip-all --clip all --tensorboard
+    wgan-lab-train --list-methods
 
-Writes ``DIR/generator.keras``, the per-epoch grids and checkpoints and
-``DIR/history.csv`` (see :mod:`labhelpers.experiment`), shows a progress bar
-and ends with the wall time and iterations per second. Running the same
-command again after an interruption carries on where it stopped (``--resume``
-is the default; ``--fresh`` starts over). Bad arguments give a one-line error
-and exit code 2.
+Writes the run's files into ``DIR`` (see :class:`labhelpers.runs.Run`), shows a
+progress bar and ends with the wall time and iterations per second. Running the
+same command again after an interruption carries on where it stopped
+(``--resume`` is the default; ``--fresh`` starts over). Bad arguments give a
+one-line error and exit code 2.
 """
 
 from __future__ import annotations
 
 import argparse
-import functools
 import sys
 
-from .layout import GENERATOR_FILE
-from .methods import METHODS
-from .models import CLIP_SCOPES, build_critic
-from .precision import PRECISIONS
-from .settings import REFERENCE_BATCH_SIZE, REFERENCE_ITERATIONS, REFERENCE_STEPS_PER_EPOCH
+from ..methods import METHODS
+from ..models import CLIP_SCOPES
+from ..precision import PRECISIONS
+from ..settings import REFERENCE_BATCH_SIZE, REFERENCE_ITERATIONS, REFERENCE_STEPS_PER_EPOCH
 
 
 def _positive(text: str) -> int:
@@ -63,9 +60,9 @@ class _OneLineErrors(argparse.ArgumentParser):
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = _OneLineErrors(
-        prog="python -m labhelpers.train",
+        prog="wgan-lab-train",
         description="Train a WGAN, WGAN-GP or standard GAN on MNIST and save it for the notebooks.",
-        epilog="python -m labhelpers.train --list-methods prints the method names.",
+        epilog="wgan-lab-train --list-methods prints the method names.",
     )
     parser.add_argument("method", choices=list(METHODS), help="which algorithm to train")
     parser.add_argument("--out", required=True, help="folder for the generator, grids and history")
@@ -92,7 +89,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--lr-scale",
         type=_positive_float,
         default=1.0,
-        help="multiply both learning rates (notebook 04 uses 10; default 1)",
+        help="multiply both learning rates (default 1)",
     )
     parser.add_argument(
         "--clip",
@@ -106,6 +103,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default="auto",
         help="auto (default): bfloat16 where the CPU or GPU runs it fast and the method's "
         "quality was shown to hold in it (README, Precision), else float32",
+    )
+    parser.add_argument(
+        "--tensorboard",
+        action="store_true",
+        help="also write TensorBoard logs into DIR/tensorboard (tensorboard --logdir DIR)",
     )
     resume = parser.add_mutually_exclusive_group()
     resume.add_argument(
@@ -137,44 +139,40 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     # Imported here so that --help and argument errors answer at once,
     # without the seconds TensorFlow takes to load.
-    from .callbacks import TrainingDiverged
-    from .data import MnistDataError
-    from .experiment import train
-    from .methods import get_method
-    from .precision import resolve
+    from ..callbacks import TrainingDiverged
+    from ..data import MnistDataError
+    from ..runs import RunInUse
+    from ..session import train
 
     iterations = (
         args.iterations
         or (args.epochs or REFERENCE_ITERATIONS // REFERENCE_STEPS_PER_EPOCH)
         * REFERENCE_STEPS_PER_EPOCH
     )
-    precision = resolve(args.precision, get_method(args.method).bfloat16_auto)
     print(
         f"Training {args.method} on digit {args.digit} for {iterations} iterations "
         f"(batch {args.batch_size}, seed {args.seed}, learning rates x{args.lr_scale:g}, "
-        f"{precision}) into {args.out}",
+        f"precision {args.precision}) into {args.out}",
         flush=True,
     )
-    # Passed only when changed, so runs made without it keep matching their settings.
-    extra: dict = {"lr_scale": args.lr_scale} if args.lr_scale != 1.0 else {}
-    if args.clip == "all":  # the default critic clips the kernels already
-        extra["critic"] = functools.partial(build_critic, clip="all")
     try:
         result = train(
             args.method,
             args.out,
+            resume=args.resume,
+            progress="terminal",
+            tensorboard=args.tensorboard,
             digit=args.digit,
             iterations=iterations,
             batch_size=args.batch_size,
             seed=args.seed,
-            resume=args.resume,
-            progress="terminal",
-            precision=precision,
-            **extra,
+            lr_scale=args.lr_scale,
+            judge="critic-clip-all" if args.clip == "all" else None,
+            precision=args.precision,
         )
-    except (MnistDataError, TrainingDiverged, ValueError) as err:
+    except (MnistDataError, TrainingDiverged, ValueError, RunInUse) as err:
         print(f"error: {err}", file=sys.stderr)
-        return 2 if isinstance(err, (MnistDataError, ValueError)) else 1
+        return 1 if isinstance(err, TrainingDiverged) else 2
     except KeyboardInterrupt:
         print(
             f"\nInterrupted. Files of the last completed epoch are in {args.out}; "
@@ -185,12 +183,16 @@ def main(argv: list[str] | None = None) -> int:
     h = result.history
     print(
         f"Done: {result.iterations} iterations, wall time {result.wall_seconds:.1f} s, "
-        f"{result.iterations_per_second:.2f} it/s"
+        f"{result.iterations_per_second:.2f} it/s (precision {result.precision})"
     )
     if h:
         print(
             "Final losses: "
             + ", ".join(f"{k} {h[k][-1]:+.3f}" for k in h if k not in ("iteration", "epoch"))
         )
-    print(f"Generator: {result.out_dir / GENERATOR_FILE}")
+    print(f"Generator: {result.run.path(result.run.GENERATOR)}")
     return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,630 @@
+"""A training run: what it is (:class:`RunSpec`) and the folder that holds it (:class:`Run`).
+
+* :class:`RunSpec` - a frozen description of a run: method, digit, seed,
+  budget, learning-rate scale, the critic by name, precision. Two runs with the
+  same specification compute the same numbers (on the same machine).
+* :class:`Run` - the one owner of a run folder: its file names, how they are
+  written (:func:`atomic_write`: a temporary file, then a rename), the loss
+  history and the held-out estimates, the state to resume from, the status
+  (missing, partial, stale or complete), the generators, and a lock so that two
+  processes never train into one folder at once. Notebooks and tools use its
+  methods, never file names.
+* :data:`COURSE_RUNS` - every run the notebooks load, named once, and
+  :func:`course_run`, which loads one (or trains it when it is missing).
+* :func:`code_version` - what a run records about the code that made it: a hash
+  of the *syntax* of :data:`TRAINING_CODE` (comments, docstrings and formatting
+  left out), so that correcting prose never makes a pre-trained run stale.
+  A refactor that changes the syntax but not the numbers is declared in
+  ``code_versions.json`` after ``wgan-lab-numbers --accept`` has shown that
+  short seeded runs of every method give the recorded numbers.
+
+A run folder holds:
+
+==============================  ==================================================
+``generator.keras``             the final generator (plain Keras layers)
+``generator_epoch_NNN.keras``   the generator after each epoch
+``grid_epoch_NNN.png``          10x10 samples after each epoch
+``history.csv``                 every iteration's losses
+``estimates.csv``               per epoch, the critic's estimate on training and held-out data
+``losses.png``                  the loss plot at the end
+``training_state.npz``          what resuming needs: weights, optimizer slots, settings
+``tensorboard/``                TensorBoard logs, when asked for
+==============================  ==================================================
+
+Loading a complete run reads these files and writes nothing, so an instructor
+can share a read-only folder of pre-trained runs with a whole class.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import csv
+import errno
+import functools
+import hashlib
+import json
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+
+import keras
+import numpy as np
+
+from .data import check_digit
+from .methods import JUDGES, METHODS, get_method
+from .models import IMAGE_SHAPE
+from .precision import PRECISIONS
+from .settings import (
+    REFERENCE_BATCH_SIZE,
+    REFERENCE_ITERATIONS,
+    REFERENCE_STEPS_PER_EPOCH,
+    run_dir,
+    runs_root,
+)
+
+# -- the code a run records --------------------------------------------------------------
+
+# The modules whose code decides what a training run computes and records. Lessons,
+# plots, scores and tools are not here, so editing them never makes a run stale.
+TRAINING_CODE = (
+    "callbacks.py",
+    "data.py",
+    "losses.py",
+    "methods.py",
+    "models.py",
+    "precision.py",
+    "runs.py",
+    "session.py",
+    "training.py",
+)
+PACKAGE = Path(__file__).parent
+EQUIVALENT_VERSIONS_FILE = PACKAGE / "code_versions.json"
+
+
+def syntax_hash(paths: list[Path]) -> str:
+    """A short hash of the syntax trees of ``paths``: comments, docstrings, blank lines
+    and formatting do not change it; any change to what the code does does."""
+    digest = hashlib.sha256()
+    for path in paths:
+        tree = ast.parse(Path(path).read_text())
+        for node in ast.walk(tree):
+            body = getattr(node, "body", None)
+            if (
+                isinstance(body, list)
+                and body
+                and isinstance(body[0], ast.Expr)
+                and isinstance(body[0].value, ast.Constant)
+                and isinstance(body[0].value.value, str)
+            ):
+                node.body = body[1:] or [ast.Pass()]  # drop the docstring
+        digest.update(Path(path).name.encode() + b"\0" + ast.dump(tree).encode())
+    return digest.hexdigest()[:12]
+
+
+@functools.cache
+def _equivalent_versions() -> dict[str, str]:
+    if not EQUIVALENT_VERSIONS_FILE.is_file():
+        return {}
+    return json.loads(EQUIVALENT_VERSIONS_FILE.read_text())["same_numbers"]
+
+
+def canonical_version(version: str | None) -> str | None:
+    """The version ``version`` is declared equivalent to (itself when none)."""
+    return _equivalent_versions().get(version, version)
+
+
+def code_version(paths: list[Path] | None = None) -> str:
+    """The version of the training code that runs record (see the module's docstring)."""
+    paths = paths or [PACKAGE / name for name in TRAINING_CODE]
+    return canonical_version(syntax_hash(paths))
+
+
+# -- what a run is -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """Everything that decides what a run computes. Frozen: a run is one thing.
+
+    ``judge`` names the critic (or discriminator) in :data:`labhelpers.methods.JUDGES`;
+    ``None`` means the method's own. ``precision`` is 'float32', 'bfloat16' or
+    'auto'; :meth:`resolved_precision` decides 'auto' once, for this machine.
+    """
+
+    method: str = "wgan"
+    digit: int | str | None = 7
+    seed: int = 1
+    iterations: int = REFERENCE_ITERATIONS
+    batch_size: int = REFERENCE_BATCH_SIZE
+    steps_per_epoch: int = REFERENCE_STEPS_PER_EPOCH
+    lr_scale: float = 1.0
+    judge: str | None = None
+    precision: str = "auto"
+
+    def __post_init__(self):
+        entry = get_method(self.method)  # one clear error for an unknown method
+        set_ = functools.partial(object.__setattr__, self)
+        set_("digit", check_digit(self.digit))
+        for name in ("iterations", "batch_size", "steps_per_epoch"):
+            value = getattr(self, name)
+            if int(value) != value or int(value) < 1:
+                raise ValueError(f"{name} must be a positive whole number, got {value}.")
+            set_(name, int(value))
+        if self.batch_size % 2:
+            raise ValueError(
+                f"batch_size must be even (half real, half fake per critic update), "
+                f"got {self.batch_size}."
+            )
+        if not float(self.lr_scale) > 0:
+            raise ValueError(f"lr_scale must be positive, got {self.lr_scale}.")
+        set_("lr_scale", float(self.lr_scale))
+        set_("judge", self.judge or entry.judge)
+        if self.judge not in JUDGES:
+            raise ValueError(f"judge must be one of {', '.join(JUDGES)}; got {self.judge!r}.")
+        if self.precision not in PRECISIONS:
+            raise ValueError(
+                f"precision must be one of {', '.join(PRECISIONS)}; got {self.precision!r}."
+            )
+
+    def identity(self) -> dict:
+        """The settings a resumed run must share (budget and precision may differ)."""
+        out = asdict(self)
+        del out["iterations"], out["precision"]
+        return out
+
+    def resolved_precision(self) -> str:
+        """'float32' or 'bfloat16' for this run on this machine."""
+        from .precision import resolve
+
+        return resolve(self.precision, get_method(self.method).bfloat16_auto)
+
+    def build_judge(self) -> keras.Model:
+        return JUDGES[self.judge]()
+
+
+# Files written before runs recorded a RunSpec named their critic by the printed form
+# of a functools.partial; this maps those names to JUDGES.
+_LEGACY_JUDGES = {"build_critic(clip='all')": "critic-clip-all"}
+
+
+def identity_of(meta: dict) -> dict:
+    """The :meth:`RunSpec.identity` of a saved run, from its state's settings."""
+    if "spec" in meta:
+        return dict(meta["spec"])
+    method = meta.get("method")
+    legacy = {k: meta.get(k) for k in ("method", "digit", "seed", "batch_size", "steps_per_epoch")}
+    legacy["lr_scale"] = float(meta.get("lr_scale", 1.0))
+    critic = meta.get("critic")
+    default = METHODS[method].judge if method in METHODS else None
+    legacy["judge"] = _LEGACY_JUDGES.get(critic, critic) if critic else default
+    if any(k in meta for k in ("generator", "n_critic", "gp_weight")):
+        legacy["other"] = {k: meta[k] for k in ("generator", "n_critic", "gp_weight") if k in meta}
+    return legacy
+
+
+# -- writing files safely ----------------------------------------------------------------
+
+
+def atomic_write(path: str | os.PathLike, write: Callable[[Path], object]) -> Path:
+    """Call ``write(temporary_path)``, then rename the result to ``path``.
+
+    ``os.replace`` is atomic, so an interruption (Ctrl-C, a crash, a sleeping laptop)
+    leaves the previous good file in place, never half a file. Every file of a run,
+    and every figure the course saves, is written through here.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.stem}.tmp{''.join(path.suffixes)}")
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
+
+
+def write_rows(rows: list[dict], path: str | os.PathLike) -> Path:
+    """Rows of numbers to CSV, atomically."""
+
+    def write(tmp: Path) -> None:
+        with open(tmp, "w", newline="") as f:
+            if rows:
+                writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+                writer.writeheader()
+                writer.writerows(rows)
+
+    return atomic_write(path, write)
+
+
+def read_rows(path: str | os.PathLike) -> dict[str, np.ndarray]:
+    """A CSV of numbers as ``{column: array}`` (empty when there is no file).
+
+    Raises :class:`DamagedRunFile` when the file cannot be read.
+    """
+    path = Path(path)
+    if not path.is_file():
+        return {}
+    try:
+        with open(path, newline="") as f:
+            rows = list(csv.DictReader(f))
+        if not rows:
+            return {}
+        return {key: np.array([float(r[key]) for r in rows]) for key in rows[0]}
+    except (ValueError, TypeError, KeyError, UnicodeDecodeError, csv.Error) as err:
+        raise DamagedRunFile(path, f"{type(err).__name__}: {err}") from None
+
+
+def as_rows(columns: dict[str, np.ndarray]) -> list[dict]:
+    """``{column: array}`` (as :func:`read_rows` returns) back into one dict per row."""
+    n = len(next(iter(columns.values()))) if columns else 0
+    return [
+        {k: (int(v[i]) if k in ("iteration", "epoch") else float(v[i])) for k, v in columns.items()}
+        for i in range(n)
+    ]
+
+
+class DamagedRunFile(ValueError):
+    """A file of an earlier run cannot be read; the message names it and what to do."""
+
+    def __init__(self, path: str | os.PathLike, reason: str):
+        super().__init__(
+            f"{path} is damaged or not a file of this course ({reason}). Start the run afresh "
+            "(command line: --fresh; notebook: resume=False), or delete that file."
+        )
+
+
+class RunInUse(RuntimeError):
+    """Another process is training into the same run folder."""
+
+
+class NotAGeneratorError(ValueError):
+    """A model file was found but it is not a generator of 28x28x1 images."""
+
+
+# -- the run folder ----------------------------------------------------------------------
+
+
+class Run:
+    """The folder of one run, and everything read from or written to it.
+
+    ``Run(folder, spec)``; ``spec`` is needed to train and to judge the status,
+    not to read what is there.
+    """
+
+    GENERATOR = "generator.keras"
+    HISTORY = "history.csv"
+    ESTIMATES = "estimates.csv"
+    LOSSES = "losses.png"
+    STATE = "training_state.npz"
+    TENSORBOARD = "tensorboard"
+    LOCK = ".lock"
+
+    def __init__(self, folder: str | os.PathLike, spec: RunSpec | None = None):
+        self.folder = Path(folder)
+        self.spec = spec
+        if self.folder.exists() and not self.folder.is_dir():
+            raise ValueError(
+                f"{self.folder} is a file, not a folder: name a folder for the run's files."
+            )
+
+    def __repr__(self) -> str:
+        return f"Run({str(self.folder)!r}, {self.spec!r})"
+
+    def __str__(self) -> str:
+        """The folder as a reader should see it: ``runs/wgan`` for a folder in the
+        runs folder, not the absolute path of the machine that ran it."""
+        root = runs_root()
+        try:
+            return str(Path(root.name) / self.folder.resolve().relative_to(root.resolve()))
+        except ValueError:
+            return str(self.folder)
+
+    # file names
+    def path(self, name: str) -> Path:
+        return self.folder / name
+
+    def epoch_generator_path(self, epoch: int) -> Path:
+        return self.folder / f"generator_epoch_{int(epoch):03d}.keras"
+
+    def epoch_grid_path(self, epoch: int) -> Path:
+        return self.folder / f"grid_epoch_{int(epoch):03d}.png"
+
+    def epoch_generators(self) -> list[Path]:
+        """The per-epoch generator files, in epoch order."""
+        return sorted(self.folder.glob("generator_epoch_*.keras"))
+
+    def epoch_grids(self) -> list[Path]:
+        """The per-epoch sample grids (PNG), in epoch order."""
+        return sorted(self.folder.glob("grid_epoch_*.png"))
+
+    @staticmethod
+    def epoch_of(path: str | os.PathLike) -> int:
+        """The epoch in a per-epoch file's name (``generator_epoch_007.keras`` -> 7)."""
+        return int(Path(path).stem.rsplit("_", 1)[1])
+
+    def files(self) -> list[Path]:
+        """Every file of this run that training writes (what :meth:`clear` removes)."""
+        fixed = [
+            self.path(n)
+            for n in (self.GENERATOR, self.HISTORY, self.ESTIMATES, self.LOSSES, self.STATE)
+        ]
+        events = sorted(self.path(self.TENSORBOARD).rglob("*")) if self.has_tensorboard() else []
+        existing = [p for p in fixed if p.exists()]
+        return existing + self.epoch_generators() + self.epoch_grids() + events
+
+    def has_tensorboard(self) -> bool:
+        return self.path(self.TENSORBOARD).is_dir()
+
+    def clear(self) -> None:
+        """Remove the files of an earlier run (only files training writes)."""
+        for path in reversed(self.files()):
+            if path.is_file():
+                path.unlink()
+        if self.has_tensorboard():
+            for folder in sorted(self.path(self.TENSORBOARD).rglob("*"), reverse=True):
+                folder.rmdir()
+            self.path(self.TENSORBOARD).rmdir()
+
+    # what is recorded
+    def history(self) -> dict[str, np.ndarray]:
+        """Every iteration's losses as ``{column: array}`` (empty when none yet)."""
+        return read_rows(self.path(self.HISTORY))
+
+    def estimates(self) -> dict[str, np.ndarray]:
+        """Per epoch, the critic's estimate on training and held-out images, and the
+        training seconds so far (empty when none yet)."""
+        return read_rows(self.path(self.ESTIMATES))
+
+    def write_history(self, rows: list[dict]) -> None:
+        write_rows(rows, self.path(self.HISTORY))
+
+    def write_estimates(self, rows: list[dict]) -> None:
+        write_rows(rows, self.path(self.ESTIMATES))
+
+    def meta(self) -> dict | None:
+        """The settings, epoch, iteration and code version of the saved state, or None."""
+        if not self.path(self.STATE).is_file():
+            return None
+        arrays, meta = _open_state(self.path(self.STATE))
+        arrays.close()
+        return meta
+
+    def status(self) -> str:
+        """'complete', 'missing', 'partial (...)', 'stale (...)' or 'other settings (...)',
+        judged against :attr:`spec` and the current :func:`code_version`."""
+        meta = self.meta() if self.folder.is_dir() else None
+        if meta is None:
+            return "missing"
+        if self.spec is not None and identity_of(meta) != self.spec.identity():
+            return f"other settings ({identity_of(meta)})"
+        made_by, now = canonical_version(meta.get("code")), code_version()
+        if made_by != now:
+            return f"stale (trained by code {meta.get('code')}, now {now})"
+        iterations = self.spec.iterations if self.spec is not None else REFERENCE_ITERATIONS
+        if int(meta.get("iteration", 0)) < iterations:
+            return f"partial (iteration {meta.get('iteration')} of {iterations})"
+        return "complete"
+
+    # generators
+    def save_generator(self, model: keras.Model, epoch: int | None = None) -> Path:
+        """Save ``model`` as the final generator, or as that of ``epoch``: plain Keras
+        layers in float32 (:func:`labhelpers.models.plain_copy`), loadable anywhere."""
+        from .models import plain_copy
+
+        path = self.path(self.GENERATOR) if epoch is None else self.epoch_generator_path(epoch)
+        copy = plain_copy(model)
+        return atomic_write(path, copy.save)
+
+    def load_generator(self, epoch: int | None = None) -> keras.Model:
+        """The final generator, or that of ``epoch`` (see :func:`load_generator`)."""
+        path = self.path(self.GENERATOR) if epoch is None else self.epoch_generator_path(epoch)
+        return load_generator(path)
+
+    # the state to resume from
+    def save_state(self, trainer, epoch: int, precision: str = "float32") -> Path:
+        """Everything needed to carry on after ``epoch``, in one file replaced at once.
+
+        Why one ``.npz`` and not ``tf.train.Checkpoint``: the weights, both
+        optimizers' slots, the settings and the epoch travel in one file that one
+        rename replaces, so they never disagree (a ``CheckpointManager`` writes an
+        index, a data shard and a pointer file). A signature per variable (its
+        layer's position and class, its name and shape) is stored with them, so a
+        state saved by other models is refused instead of loaded into the wrong
+        variables (``tf.train.Checkpoint`` matched by position and failed only at
+        a shape mismatch, deep inside TensorFlow).
+        """
+        if self.spec is None:
+            raise ValueError("saving a training state needs the run's RunSpec.")
+        arrays, signature = {}, {}
+        for name, (variables, lines) in _parts(trainer).items():
+            arrays.update({f"{name}/{i}": np.asarray(v.numpy()) for i, v in enumerate(variables)})
+            signature[name] = lines
+        meta = {
+            "spec": self.spec.identity(),
+            "epoch": int(epoch),
+            "iteration": trainer.iteration,
+            "precision": precision,
+            "code": code_version(),
+            "signature": signature,
+        }
+        arrays["meta"] = np.array(json.dumps(meta))
+        return atomic_write(self.path(self.STATE), lambda tmp: np.savez(tmp, **arrays))
+
+    def restore_state(self, trainer) -> dict:
+        """Load the saved state into a compiled trainer; return its settings.
+
+        Refuses (``ValueError``) a state saved by other models.
+        """
+        path = self.path(self.STATE)
+        arrays, meta = _open_state(path)
+        with arrays:
+            saved = meta.get("signature") or {}
+            for name, (variables, lines) in _parts(trainer).items():
+                if saved.get(name) != lines:
+                    first = next(
+                        (
+                            f"saved {a!r}, model {b!r}"
+                            for a, b in zip(saved.get(name) or [], lines)
+                            if a != b
+                        ),
+                        f"{len(saved.get(name) or [])} saved variables, the model has {len(lines)}",
+                    )
+                    raise ValueError(
+                        f"{path} was saved by a different {name.replace('_', ' ')} ({first}): "
+                        "the models changed since. Start afresh (command line: --fresh; "
+                        "notebook: resume=False)."
+                    )
+                try:
+                    for i, variable in enumerate(variables):
+                        variable.assign(arrays[f"{name}/{i}"])
+                except Exception as err:
+                    raise DamagedRunFile(path, f"{type(err).__name__}: {err}") from None
+        return meta
+
+    # one writer at a time
+    @contextlib.contextmanager
+    def lock(self) -> Iterator[None]:
+        """Hold the folder for training; a second process gets :class:`RunInUse`.
+
+        An operating-system lock (``flock``) on ``.lock``: it goes away with the
+        process that held it, so a crash or a killed kernel never leaves a stale lock.
+        """
+        import fcntl
+
+        self.folder.mkdir(parents=True, exist_ok=True)
+        handle = open(self.path(self.LOCK), "w")
+        try:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError as err:
+                if err.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+                    raise
+                raise RunInUse(
+                    f"{self.folder} is being trained by another process right now (another "
+                    "notebook kernel or command). Wait for it to finish, stop it, or train "
+                    "into another folder."
+                ) from None
+            yield
+        finally:
+            handle.close()
+
+
+def _open_state(path: Path):
+    """``np.load`` of a state file, with any failure turned into :class:`DamagedRunFile`."""
+    try:
+        arrays = np.load(path, allow_pickle=False)
+        meta = json.loads(str(arrays["meta"]))
+        if not isinstance(meta, dict) or "epoch" not in meta:
+            raise ValueError("no epoch in its settings")
+        return arrays, meta
+    except Exception as err:  # zip, pickle, JSON and key errors all mean the same here
+        raise DamagedRunFile(path, f"{type(err).__name__}: {err}") from None
+
+
+def _signature(network: keras.Model) -> list[str]:
+    """One line per variable, stable across processes (Keras numbers layer names per
+    process, so names like ``conv2d_3`` are not used): ``index:class/name shape``."""
+    return [
+        f"{index}:{type(layer).__name__}/{variable.name} {tuple(variable.shape)}"
+        for index, layer in enumerate(network.layers)
+        for variable in layer.variables
+    ]
+
+
+def _optimizer_signature(optimizer) -> list[str]:
+    """Shapes only: slot names carry per-process layer numbers, and the slots follow
+    the network's trainable variables, whose signature is checked already."""
+    return [f"{type(optimizer).__name__} {tuple(v.shape)}" for v in optimizer.variables]
+
+
+def _parts(trainer) -> dict:
+    """The four groups of variables in a training state, in a fixed order."""
+    return {
+        "generator": (trainer.generator.variables, _signature(trainer.generator)),
+        "critic": (trainer.critic.variables, _signature(trainer.critic)),
+        "generator_optimizer": (
+            trainer.generator_optimizer.variables,
+            _optimizer_signature(trainer.generator_optimizer),
+        ),
+        "critic_optimizer": (
+            trainer.critic_optimizer.variables,
+            _optimizer_signature(trainer.critic_optimizer),
+        ),
+    }
+
+
+def load_generator(path: str | os.PathLike, latent_dim: int | None = None) -> keras.Model:
+    """Load a generator saved by the course and check that it is one.
+
+    Raises ``FileNotFoundError`` (with how to make one) when the file is missing,
+    and :class:`NotAGeneratorError` when it holds another model (a critic, a
+    classifier) or expects another latent size.
+    """
+    from . import models  # noqa: F401  (older files name the course's fast layers)
+
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"No trained generator at {path}. Run notebook 01_train_wgan first, or pre-train one "
+            f"with: wgan-lab-train wgan --out {path.parent}"
+        )
+    try:
+        model = keras.models.load_model(path, compile=False)
+    except Exception as err:
+        raise NotAGeneratorError(
+            f"{path} could not be loaded as a Keras model ({type(err).__name__}: {err}). "
+            "Pass a .keras file written by labhelpers (e.g. runs/wgan/generator.keras)."
+        ) from None
+    in_shape, out_shape = tuple(model.input_shape), tuple(model.output_shape)
+    if len(in_shape) != 2 or out_shape[1:] != IMAGE_SHAPE:
+        raise NotAGeneratorError(
+            f"{path} holds a model that maps {in_shape[1:]} to {out_shape[1:]}, but a generator "
+            f"maps a latent vector (d,) to an image {IMAGE_SHAPE}. Did you pick the critic's file? "
+            "Use generator.keras or generator_epoch_NNN.keras."
+        )
+    if latent_dim is not None and in_shape[1] != latent_dim:
+        raise NotAGeneratorError(
+            f"{path} is a generator for latent vectors of size {in_shape[1]}, not {latent_dim}. "
+            f"Draw latent points with latent_dim={in_shape[1]}."
+        )
+    return model
+
+
+# -- the runs of the course --------------------------------------------------------------
+
+SEEDS = (1, 2, 3)  # seeds of the repeated runs (notebook 04); seed 1 is the lessons' own
+
+
+def seed_run_name(method: str, seed: int) -> str:
+    """``wgan`` for seed 1 (the run notebooks 01-03 use), ``wgan-seed2`` for seed 2."""
+    return method if seed == 1 else f"{method}-seed{seed}"
+
+
+COURSE_RUNS: dict[str, RunSpec] = {
+    # The sevens, three seeds per method (01-03 use seed 1; 04 compares all).
+    **{m: RunSpec(m) for m in METHODS},
+    # Notebook 03: clipping every critic parameter, as the original WGAN code.
+    "wgan-clip-all": RunSpec("wgan", judge="critic-clip-all"),
+    **{seed_run_name(m, s): RunSpec(m, seed=s) for s in SEEDS[1:] for m in METHODS},
+    # Notebook 04's mode coverage: all ten digits.
+    **{f"{m}-all": RunSpec(m, digit="all") for m in METHODS},
+}
+
+
+def course_spec(name: str, **budget) -> RunSpec:
+    """The :class:`RunSpec` of the course run ``name``, with ``budget`` (iterations,
+    batch_size, steps_per_epoch: the lesson's, :func:`labhelpers.settings.lesson_budget`)."""
+    if name not in COURSE_RUNS:
+        raise ValueError(f"no course run called {name!r}; they are {', '.join(COURSE_RUNS)}.")
+    return replace(COURSE_RUNS[name], **budget)
+
+
+def course_run(name: str, **budget):
+    """The course run ``name`` in the lesson's folder (:func:`labhelpers.settings.run_dir`):
+    loaded when it is complete, otherwise trained or resumed. Returns a
+    :class:`labhelpers.session.TrainResult`."""
+    from .session import train_spec
+
+    return train_spec(course_spec(name, **budget), run_dir(name))

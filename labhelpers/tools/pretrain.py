@@ -1,0 +1,85 @@
+"""``wgan-lab-pretrain`` (``make pretrain``): every run the notebooks load.
+
+Trains each run of :data:`labhelpers.runs.COURSE_RUNS` into ``runs/<name>``
+(``WGAN_LAB_RUNS`` moves the folder), one after the other, then the 2-D
+experiments of notebook 04 (:mod:`labhelpers.toy`). It is resumable: a run that
+is complete and was made by the current training code is skipped, an
+interrupted one carries on from its last epoch, and one made by other code is
+trained afresh. The wall time of each run is recorded in
+``runs/pretrain_times.json``.
+
+:func:`stale_runs` tells whether the runs are complete and current; the command
+that makes the committed notebook outputs (``make outputs``) refuses to run
+otherwise. ``--status`` prints it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+from ..runs import COURSE_RUNS, Run
+from ..settings import runs_root
+
+
+def stale_runs(root: Path | None = None) -> dict[str, str]:
+    """The course runs that are not complete and current, with what is wrong."""
+    root = root or runs_root()
+    status = {name: Run(root / name, spec).status() for name, spec in COURSE_RUNS.items()}
+    return {name: s for name, s in status.items() if s != "complete"}
+
+
+def pretrain(root: Path | None = None) -> dict:
+    """Train every course run not yet complete and current, then the 2-D experiments;
+    return (and record in ``pretrain_times.json``) the wall seconds of each."""
+    import keras
+
+    from .. import toy
+    from ..session import train_spec
+
+    root = root or runs_root()
+    root.mkdir(parents=True, exist_ok=True)
+    times_path = root / "pretrain_times.json"
+    times = json.loads(times_path.read_text()) if times_path.is_file() else {}
+    for i, (name, spec) in enumerate(COURSE_RUNS.items(), 1):
+        spec = replace(spec, precision="float32")  # the course's runs: float32 everywhere
+        status = Run(root / name, spec).status()
+        print(f"[{i}/{len(COURSE_RUNS)}] {name}: {status}", flush=True)
+        if status == "complete":
+            continue
+        keras.backend.clear_session()  # one process trains them all: start each one clean
+        t0 = time.perf_counter()
+        train_spec(spec, root / name, resume=status.startswith("partial"), progress="terminal")
+        resumed = times.get(name, 0.0) if status.startswith("partial") else 0.0
+        times[name] = resumed + time.perf_counter() - t0
+        times_path.write_text(json.dumps(times, indent=1))
+    t0 = time.perf_counter()
+    if toy.run_all(root / "toy"):
+        times["toy"] = time.perf_counter() - t0
+        times_path.write_text(json.dumps(times, indent=1))
+    total = sum(times.values())
+    print(f"All course runs are complete; their training took {total / 60:.1f} minutes in all.")
+    return times
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="wgan-lab-pretrain", description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--status", action="store_true", help="only say which runs are missing or stale"
+    )
+    args = parser.parse_args(argv)
+    if args.status:
+        stale = stale_runs()
+        for name in COURSE_RUNS:
+            print(f"{name:16s} {stale.get(name, 'complete')}")
+        return 1 if stale else 0
+    pretrain()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
