@@ -15,9 +15,9 @@ more and more (:func:`disturb`: noise, salt and pepper, blur, swapped patches).
   0 means the two feature distributions have the same mean and covariance.
   It penalises both bad images (features move) and too little variety
   (covariance shrinks).
-* **Mode coverage**: the histogram of the digits the classifier sees in the
-  generated images, and its total-variation distance from the uniform
-  distribution, for a generator trained on all ten digits.
+* **Mode coverage**: the histogram of the digits the classifier confidently sees
+  in the images of a generator trained on all ten digits, and its total-variation
+  distance from the same histogram of real held-out digits (notebook 04).
 """
 
 from __future__ import annotations
