@@ -57,7 +57,7 @@ import tensorflow as tf
 from .losses import gradient_penalty, interpolate_gradient_norms, wasserstein_loss
 from .methods import METHODS
 from .models import ClipConstraint
-from .runs import PACKAGE, TRAINING_CODE, canonical_version, syntax_hash
+from .runs import PACKAGE, TRAINING_CODE, canonical_version, syntax_hash, write_rows
 from .settings import quick_mode, set_seed
 
 SEEDS = tuple(range(1, 11))  # ten seeds per configuration
@@ -232,12 +232,7 @@ def read_results(folder: Path) -> list[dict]:
 
 
 def _write_results(folder: Path, rows: list[dict]) -> None:
-    tmp = folder / "results.csv.tmp"
-    with tmp.open("w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=FIELDS)
-        writer.writeheader()
-        writer.writerows(rows)
-    tmp.replace(folder / "results.csv")
+    write_rows([{k: row[k] for k in FIELDS} for row in rows], folder / "results.csv")
 
 
 def run_all(

@@ -22,7 +22,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from ..runs import COURSE_RUNS, Run
+from ..runs import COURSE_RUNS, Run, atomic_write
 from ..settings import runs_root
 
 
@@ -31,6 +31,10 @@ def stale_runs(root: Path | None = None) -> dict[str, str]:
     root = root or runs_root()
     status = {name: Run(root / name, spec).status() for name, spec in COURSE_RUNS.items()}
     return {name: s for name, s in status.items() if s != "complete"}
+
+
+def _write_times(path: Path, times: dict) -> None:
+    atomic_write(path, lambda tmp: tmp.write_text(json.dumps(times, indent=1)))
 
 
 def pretrain(root: Path | None = None) -> dict:
@@ -56,11 +60,11 @@ def pretrain(root: Path | None = None) -> dict:
         train_spec(spec, root / name, resume=status.startswith("partial"), progress="terminal")
         resumed = times.get(name, 0.0) if status.startswith("partial") else 0.0
         times[name] = resumed + time.perf_counter() - t0
-        times_path.write_text(json.dumps(times, indent=1))
+        _write_times(times_path, times)
     t0 = time.perf_counter()
     if toy.run_all(root / "toy"):
         times["toy"] = time.perf_counter() - t0
-        times_path.write_text(json.dumps(times, indent=1))
+        _write_times(times_path, times)
     total = sum(times.values())
     print(f"All course runs are complete; their training took {total / 60:.1f} minutes in all.")
     return times
