@@ -217,6 +217,40 @@ class Checkpoint(_EpochSaver):
         self.run.save_state(self.model, epoch, self.precision)
 
 
+class CriticWarmup(keras.callbacks.Callback):
+    """The WGAN authors' critic warm-up: before generator iterations 0-24 and every
+    500th, extra critic updates so that the critic makes 100 in all
+    (:func:`labhelpers.training.critic_updates`), each on a fresh half batch of
+    real images from ``images``.
+
+    The WGAN's estimate is only as good as the critic is close to optimal
+    (Arjovsky et al. 2017, section 3); the warm-up trains it there before it
+    guides the generator, and again now and then.
+    """
+
+    def __init__(self, images: np.ndarray, half_batch: int, seed: int):
+        super().__init__()
+        self.images, self.half_batch, self.seed = images, half_batch, seed
+        self._stream = None
+
+    def on_train_begin(self, logs=None):
+        import tensorflow as tf
+
+        from .session import make_dataset
+
+        stream = make_dataset(self.images, self.half_batch, 1, self.seed + self.model.iteration)
+        self._stream = iter(stream)
+        self._update = tf.function(self.model.critic_update)
+
+    def on_train_batch_begin(self, batch, logs=None):
+        from .training import critic_updates
+
+        trainer = self.model
+        extra = critic_updates(trainer.iteration, trainer.n_critic, True) - trainer.n_critic
+        for _ in range(extra):
+            self._update(next(self._stream))
+
+
 class StopAt(keras.callbacks.Callback):
     """Stop ``fit`` once the trainer has made ``iterations`` generator updates
     (the last epoch may be shorter than ``steps_per_epoch``)."""

@@ -107,7 +107,8 @@ def train(method: str = "wgan", out_dir: str | os.PathLike | None = None, **opti
     ``digit`` (7 or 'all'), ``seed``, ``iterations`` (970 = the reference lab),
     ``batch_size`` (real + fake images per critic update), ``steps_per_epoch``
     (iterations between grids and checkpoints), ``lr_scale``, ``judge`` (e.g.
-    'critic-clip-all') and ``precision`` ('float32', 'bfloat16' or 'auto'); and
+    'lab-critic'), ``warmup`` (the WGAN authors' critic warm-up), ``beta_1``
+    (WGAN-GP's Adam) and ``precision`` ('float32', 'bfloat16' or 'auto'); and
     those of :func:`train_spec`: ``resume``, ``images`` (instead of MNIST),
     ``heldout_images`` (for the per-epoch held-out estimate; default: the digit's
     test split), ``progress`` ('notebook', 'terminal', 'none' or 'auto'),
@@ -200,8 +201,9 @@ def _resumable(run: Run) -> dict | None:
 
 
 def _trainer(spec: RunSpec, precision: str) -> AdversarialTrainer:
+    options = {} if spec.beta_1 is None else {"beta_1": spec.beta_1}
     return build_trainer(
-        spec.method, precision=precision, critic=spec.build_judge, lr_scale=spec.lr_scale
+        spec.method, precision=precision, critic=spec.build_judge, lr_scale=spec.lr_scale, **options
     )
 
 
@@ -226,6 +228,8 @@ def _callbacks(run, trainer, rows, images, heldout, start_epoch, precision, prog
             start_epoch,
             get_method(spec.method).estimate,
         )
+    if spec.resolved_warmup():
+        callbacks["warmup"] = cb.CriticWarmup(images, spec.batch_size // 2, spec.seed + 10_000)
     callbacks["checkpoint"] = cb.Checkpoint(run, history, precision)
     callbacks["stop"] = cb.StopAt(spec.iterations)
     mode = progress if progress != "auto" else ("notebook" if _in_notebook() else "terminal")

@@ -93,15 +93,7 @@ class AdversarialTrainer(keras.Model):
 
         real_losses, fake_losses, extras = [], [], []
         for real in real_batches:  # unrolled by tf.function: no Python in the hot loop
-            z = tf.random.normal([half_batch, self.latent_dim])
-            fake = self.generator(z, training=True)
-            with tf.GradientTape() as tape:
-                real_loss, fake_loss, extra = self.critic_losses(real, fake)
-                loss = real_loss + fake_loss + extra
-            grads = tape.gradient(loss, self.critic.trainable_variables)
-            # Any weight clipping happens here too: Keras applies each variable's
-            # constraint right after the optimizer has updated it.
-            self.critic_optimizer.apply_gradients(zip(grads, self.critic.trainable_variables))
+            real_loss, fake_loss, extra = self.critic_update(real, half_batch)
             real_losses.append(real_loss)
             fake_losses.append(fake_loss)
             extras.append(extra)
@@ -121,6 +113,20 @@ class AdversarialTrainer(keras.Model):
         logs.update(self.extra_logs(tf.reduce_mean(extras)))
         return logs
 
+    def critic_update(self, real, half_batch=None):
+        """One critic update on a half batch of ``real`` images and as many fakes."""
+        half_batch = tf.shape(real)[0] if half_batch is None else half_batch
+        z = tf.random.normal([half_batch, self.latent_dim])
+        fake = self.generator(z, training=True)
+        with tf.GradientTape() as tape:
+            real_loss, fake_loss, extra = self.critic_losses(real, fake)
+            loss = real_loss + fake_loss + extra
+        grads = tape.gradient(loss, self.critic.trainable_variables)
+        # Any weight clipping happens here too: Keras applies each variable's
+        # constraint right after the optimizer has updated it.
+        self.critic_optimizer.apply_gradients(zip(grads, self.critic.trainable_variables))
+        return real_loss, fake_loss, extra
+
     # -- what differs between the methods ---------------------------------------
     def critic_losses(self, real, fake):
         """Return ``(loss on real, loss on fake, extra term)`` for one critic update."""
@@ -139,6 +145,21 @@ class AdversarialTrainer(keras.Model):
 
     def default_generator_optimizer(self):
         raise NotImplementedError
+
+
+# The WGAN authors' critic warm-up (``main.py`` of martinarjovsky/WassersteinGAN):
+# generator iterations 0-24, and every 500th, get 100 critic updates instead of 5,
+# so that the critic is near its optimum before (and while) it guides the generator.
+WARMUP_ITERATIONS = 25
+WARMUP_EVERY = 500
+WARMUP_CRITIC_UPDATES = 100
+
+
+def critic_updates(iteration: int, n_critic: int, warmup: bool) -> int:
+    """How many critic updates generator iteration ``iteration`` (counted from 0) gets."""
+    if warmup and (iteration < WARMUP_ITERATIONS or iteration % WARMUP_EVERY == 0):
+        return max(WARMUP_CRITIC_UPDATES, n_critic)
+    return n_critic
 
 
 class WGAN(AdversarialTrainer):
@@ -172,12 +193,25 @@ class WGANGP(WGAN):
     the penalty pushes the critic's gradient norm towards 1 at random points
     between real and fake images. Use a critic without clipping or BatchNorm
     (``build_gp_critic``). Adam, learning rate 1e-4, beta = (0.5, 0.9): the
-    settings of the paper's MNIST code.
+    settings of the authors' MNIST code (``beta_1=0`` gives Algorithm 1's).
     """
 
-    def __init__(self, generator, critic, n_critic=None, gp_weight: float = 10.0, **kwargs):
+    def __init__(
+        self,
+        generator,
+        critic,
+        n_critic=None,
+        gp_weight: float = 10.0,
+        beta_1: float = 0.5,
+        **kwargs,
+    ):
         super().__init__(generator, critic, n_critic=n_critic, **kwargs)
         self.gp_weight = float(gp_weight)
+        # Adam's first-moment decay: 0.5 in the authors' MNIST code (gan_mnist.py),
+        # 0 in the paper's Algorithm 1.
+        self.beta_1 = float(beta_1)
+        if not 0 <= self.beta_1 < 1:
+            raise ValueError(f"beta_1 must be in [0, 1), got {beta_1}.")
 
     def critic_losses(self, real, fake):
         real_loss, fake_loss, _ = super().critic_losses(real, fake)
@@ -188,7 +222,9 @@ class WGANGP(WGAN):
         return {"gp": extra / self.gp_weight}
 
     def default_critic_optimizer(self):
-        return keras.optimizers.Adam(learning_rate=1e-4 * self.lr_scale, beta_1=0.5, beta_2=0.9)
+        return keras.optimizers.Adam(
+            learning_rate=1e-4 * self.lr_scale, beta_1=self.beta_1, beta_2=0.9
+        )
 
     default_generator_optimizer = default_critic_optimizer
 

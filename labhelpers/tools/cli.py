@@ -4,7 +4,8 @@
     wgan-lab-train wgan-gp --out runs/wgan-gp --iterations 500
     wgan-lab-train gan --out runs/gan --digit all --epochs 5
     wgan-lab-train gan --out runs/gan-lr10 --lr-scale 10
-    wgan-lab-train wgan --out runs/wgan-clip-all --clip all --tensorboard
+    wgan-lab-train wgan --out runs/wgan-lab --clip kernels --no-warmup --tensorboard
+    wgan-lab-train wgan-gp --out runs/wgan-gp-beta0 --beta-1 0
     wgan-lab-train --list-methods
 
 Writes the run's files into ``DIR`` (see :class:`labhelpers.runs.Run`), shows a
@@ -94,8 +95,23 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--clip",
         choices=CLIP_SCOPES,
-        help="wgan only: clip the conv kernels (default, as the reference lab) "
-        "or every critic parameter ('all', as the original WGAN code)",
+        help="wgan only: clip every critic parameter ('all', default, as the WGAN "
+        "authors' code) or only the conv kernels ('kernels', as the reference lab)",
+    )
+    parser.add_argument(
+        "--no-warmup",
+        dest="warmup",
+        action="store_false",
+        default=None,
+        help="wgan only: leave out the authors' critic warm-up (100 critic updates "
+        "for the first 25 iterations and every 500th)",
+    )
+    parser.add_argument(
+        "--beta-1",
+        type=float,
+        default=None,
+        help="wgan-gp only: Adam's beta_1 (default 0.5, the authors' MNIST code; "
+        "0 is the paper's Algorithm 1)",
     )
     parser.add_argument(
         "--precision",
@@ -124,8 +140,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="ignore and replace an earlier run in DIR",
     )
     args = parser.parse_args(argv)
-    if args.clip is not None and args.method != "wgan":
-        parser.error(f"--clip is for wgan only (weight clipping), not {args.method}")
+    if args.method != "wgan" and (args.clip is not None or args.warmup is not None):
+        parser.error(f"--clip and --no-warmup are for wgan only, not {args.method}")
+    if args.beta_1 is not None and args.method != "wgan-gp":
+        parser.error(f"--beta-1 is for wgan-gp only, not {args.method}")
+    if args.beta_1 is not None and not 0 <= args.beta_1 < 1:
+        parser.error(f"--beta-1 must be in [0, 1), got {args.beta_1}")
     if args.batch_size % 2:
         parser.error(f"--batch-size must be even (half real, half fake), got {args.batch_size}")
     return args
@@ -167,7 +187,9 @@ def main(argv: list[str] | None = None) -> int:
             batch_size=args.batch_size,
             seed=args.seed,
             lr_scale=args.lr_scale,
-            judge="critic-clip-all" if args.clip == "all" else None,
+            judge="lab-critic" if args.clip == "kernels" else None,
+            warmup=args.warmup,
+            beta_1=args.beta_1,
             precision=args.precision,
         )
     except (MnistDataError, TrainingDiverged, ValueError, RunInUse) as err:
