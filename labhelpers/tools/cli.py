@@ -4,7 +4,7 @@
     wgan-lab-train wgan-gp --out runs/wgan-gp --iterations 500
     wgan-lab-train gan --out runs/gan --digit all --epochs 5
     wgan-lab-train gan --out runs/gan-lr10 --lr-scale 10
-    wgan-lab-train wgan --out runs/wgan-lab --clip kernels --no-warmup --tensorboard
+    wgan-lab-train wgan --out runs/wgan-lipschitz --clip all --warmup --tensorboard
     wgan-lab-train wgan-gp --out runs/wgan-gp-beta0 --beta-1 0
     wgan-lab-train --list-methods
 
@@ -95,15 +95,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--clip",
         choices=CLIP_SCOPES,
-        help="wgan only: clip every critic parameter ('all', default, as the WGAN "
-        "authors' code) or only the conv kernels ('kernels', as the reference lab)",
+        help="wgan only: clip the conv kernels (default, as the reference lab) "
+        "or every critic parameter ('all', as the original WGAN code)",
     )
     parser.add_argument(
-        "--no-warmup",
-        dest="warmup",
-        action="store_false",
+        "--warmup",
+        action="store_true",
         default=None,
-        help="wgan only: leave out the authors' critic warm-up (100 critic updates "
+        help="wgan only: the WGAN authors' critic warm-up (100 critic updates "
         "for the first 25 iterations and every 500th)",
     )
     parser.add_argument(
@@ -141,7 +140,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     args = parser.parse_args(argv)
     if args.method != "wgan" and (args.clip is not None or args.warmup is not None):
-        parser.error(f"--clip and --no-warmup are for wgan only, not {args.method}")
+        parser.error(f"--clip and --warmup are for wgan only, not {args.method}")
     if args.beta_1 is not None and args.method != "wgan-gp":
         parser.error(f"--beta-1 is for wgan-gp only, not {args.method}")
     if args.beta_1 is not None and not 0 <= args.beta_1 < 1:
@@ -187,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
             batch_size=args.batch_size,
             seed=args.seed,
             lr_scale=args.lr_scale,
-            judge="lab-critic" if args.clip == "kernels" else None,
+            judge="critic-clip-all" if args.clip == "all" else None,
             warmup=args.warmup,
             beta_1=args.beta_1,
             precision=args.precision,

@@ -41,8 +41,8 @@ from ..runs import (
 
 REFERENCE = Path(__file__).parent / "reference_numbers.json"
 RUNS = {
-    "wgan": {"method": "wgan", "judge": "lab-critic", "warmup": False},
-    "wgan-clip-all": {"method": "wgan", "judge": "critic-clip-all", "warmup": False},
+    "wgan": {"method": "wgan"},
+    "wgan-clip-all": {"method": "wgan", "judge": "critic-clip-all"},
     "wgan-gp": {"method": "wgan-gp"},
     "gan": {"method": "gan"},
 }
