@@ -168,6 +168,22 @@ def disturb(images: np.ndarray, kind: str, level: float, seed: int = 0) -> np.nd
     raise ValueError(f"kind must be one of {', '.join(DISTURBANCES)}; got {kind!r}.")
 
 
+DIVERSITY_LEVELS = (400, 200, 50, 10)  # distinct images in a sample of 400, fewer and fewer
+
+
+def fewer_distinct(images: np.ndarray, k: int, n: int | None = None, seed: int = 0) -> np.ndarray:
+    """``n`` images (default: as many as given) drawn from only ``k`` distinct ones of
+    ``images``, each repeated about ``n / k`` times: a generator that has lost variety
+    but whose every sample is a real digit. A score that sees diversity must get worse
+    as ``k`` falls (the mode-collapse check that the disturbances cannot make)."""
+    n = len(images) if n is None else n
+    if not 1 <= k <= min(n, len(images)):
+        raise ValueError(f"k must be between 1 and {min(n, len(images))}, got {k}.")
+    rng = np.random.default_rng(seed)
+    kept = images[rng.choice(len(images), k, replace=False)]
+    return kept[np.arange(n) % k]
+
+
 def _outputs(model: keras.Model, images: np.ndarray, batch: int = 500) -> np.ndarray:
     """``model`` applied to ``images`` in batches (plain calls: no tracing, no warnings)."""
     images = np.asarray(images, "float32")

@@ -1,15 +1,21 @@
 """Uncertainty for notebook 04's comparisons: intervals over seeds, written out by hand.
 
-Two tools, both standard and small enough to read (so no SciPy dependency):
+Tools, all standard and small enough to read:
 
 * :func:`t_interval`: the mean of a few per-seed values with its 95 %
   Student-t interval (the seeds are the independent repetitions);
 * :func:`bootstrap_interval`: a 95 % percentile-bootstrap interval of any
   statistic, resampling whole seeds (groups), so that the checkpoints of one
-  run, which are not independent, stay together.
+  run, which are not independent, stay together;
+* :func:`welch_difference`: the interval of a *difference* of two means, the
+  thing a comparison is about, worded by :func:`difference_words` ("not
+  detected" is not "equivalent", which needs a margin);
+* :func:`fisher_z_interval`, :func:`change_correlation` and
+  :func:`mean_correlation`: correlations with intervals that fit them, and one
+  that a shared time trend cannot fake.
 
-And :func:`verdict`, which words a comparison of two intervals so that an
-overlap reads "cannot tell", never a ranking.
+:func:`verdict` (two intervals compared by overlap) is what notebook 04 used
+before it compared differences; it stays until 04 moves.
 """
 
 from __future__ import annotations
@@ -114,3 +120,79 @@ def tracking_verdict(interval: tuple[float, float], threshold: float = TRACKS) -
     if high < threshold:
         return "does not track"
     return "cannot tell"
+
+
+# -- differences, correlations and what may be concluded ------------------------------------
+def welch_difference(a: Sequence[float], b: Sequence[float]) -> tuple[float, tuple[float, float]]:
+    """``mean(a) - mean(b)`` and its 95 % Welch interval (unequal variances; the
+    Welch-Satterthwaite degrees of freedom, rounded down, so the interval is a little
+    wide rather than a little narrow). Each sample needs at least 2 values."""
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    if len(a) < 2 or len(b) < 2:
+        raise ValueError(f"a difference interval needs 2+ values per side, got {len(a)}, {len(b)}.")
+    va, vb = a.var(ddof=1) / len(a), b.var(ddof=1) / len(b)
+    diff = float(a.mean() - b.mean())
+    se = float(np.sqrt(va + vb))
+    if se == 0:
+        return diff, (diff, diff)
+    df = (va + vb) ** 2 / (va**2 / (len(a) - 1) + vb**2 / (len(b) - 1))
+    half = t_quantile_975(max(1, int(np.floor(df)))) * se
+    return diff, (diff - half, diff + half)
+
+
+def difference_words(
+    name_a: str,
+    name_b: str,
+    interval: tuple[float, float],
+    what: str,
+    margin: float | None = None,
+) -> str:
+    """Words for a 95 % interval of ``a - b``: which is higher when the interval
+    excludes 0; otherwise "no difference detected", and, only when ``margin`` is
+    given and the whole interval lies within it, "equivalent within ±margin"."""
+    low, high = interval
+    span = f"[{low:+.3g}, {high:+.3g}]"
+    if low > 0:
+        return f"{name_a} higher {what} than {name_b}: difference {span}"
+    if high < 0:
+        return f"{name_a} lower {what} than {name_b}: difference {span}"
+    if margin is not None and -margin < low and high < margin:
+        return f"{name_a} and {name_b} equivalent in {what} within ±{margin:g}: difference {span}"
+    return f"no difference in {what} detected between {name_a} and {name_b}: difference {span}"
+
+
+Z975 = 1.959963984540054
+
+
+def fisher_z_interval(r: float, n: int) -> tuple[float, float]:
+    """95 % interval of a Pearson correlation ``r`` of ``n`` independent pairs (Fisher's
+    z = atanh r, standard error 1 / sqrt(n - 3)); n >= 4."""
+    if n < 4:
+        raise ValueError(f"a correlation interval needs at least 4 pairs, got {n}.")
+    z = np.arctanh(np.clip(r, -0.999999, 0.999999))
+    half = Z975 / np.sqrt(n - 3)
+    return float(np.tanh(z - half)), float(np.tanh(z + half))
+
+
+def change_correlation(x: Sequence[float], y: Sequence[float]) -> float:
+    """Pearson correlation of the *changes* of two series logged at the same times.
+
+    Two quantities that both drift over a run (an estimate falling while a true
+    distance falls) correlate through the shared trend alone; their changes from
+    one log to the next correlate only where one moves with the other. NaN when
+    fewer than 3 changes or a series does not change."""
+    dx, dy = np.diff(np.asarray(x, float)), np.diff(np.asarray(y, float))
+    ok = np.isfinite(dx) & np.isfinite(dy)
+    dx, dy = dx[ok], dy[ok]
+    if len(dx) < 3 or dx.std() == 0 or dy.std() == 0:
+        return float("nan")
+    return float(np.corrcoef(dx, dy)[0, 1])
+
+
+def mean_correlation(values: Sequence[float]) -> tuple[float, tuple[float, float]]:
+    """The mean of per-run correlations (averaged as Fisher z) with a 95 % Student-t
+    interval over the runs: each run is one independent repetition."""
+    z = np.arctanh(np.clip(np.asarray(values, float), -0.999999, 0.999999))
+    z = z[np.isfinite(z)]
+    mean, (low, high) = t_interval(z)
+    return float(np.tanh(mean)), (float(np.tanh(low)), float(np.tanh(high)))

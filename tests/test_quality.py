@@ -7,11 +7,13 @@ from labhelpers.data import load_mnist_with_labels
 from labhelpers.quality import (
     DISTURBANCE_LEVELS,
     DISTURBANCES,
+    DIVERSITY_LEVELS,
     confident_histogram,
     digit_histogram,
     distance_from_uniform,
     disturb,
     features,
+    fewer_distinct,
     frechet_distance,
     heldout_reference,
     real_floor,
@@ -84,6 +86,19 @@ def test_score_rises_monotonically_as_real_sevens_are_disturbed(kind, classifier
     ]
     assert all(np.diff(scores) > 0), f"{kind}: {np.round(scores, 2)}"
     assert scores[0] == pytest.approx(real_floor(classifier, reference, 7, n=400))
+
+
+def test_score_rises_as_samples_lose_variety(classifier, sevens):
+    """Mode collapse without a bad image: 400 real sevens drawn from fewer and fewer
+    distinct ones (400, 200, 50, 10). Same sample size everywhere."""
+    reference = heldout_reference(classifier, 7)
+    scores = [
+        frechet_distance(reference, features(classifier, fewer_distinct(sevens[:400], k)))
+        for k in DIVERSITY_LEVELS
+    ]
+    assert all(np.diff(scores) > 0), f"k = {DIVERSITY_LEVELS}: {np.round(scores, 2)}"
+    assert len(fewer_distinct(sevens[:400], 10)) == 400
+    assert len(np.unique(fewer_distinct(sevens[:400], 10).reshape(400, -1), axis=0)) == 10
 
 
 def test_disturb_leaves_level_zero_alone_and_refuses_unknown_kinds(sevens):

@@ -176,3 +176,17 @@ def test_interrupted_write_keeps_the_old_file(tmp_path):
     with pytest.raises(KeyboardInterrupt):
         atomic_write(path, fail)
     assert path.read_text() == "old" and [p.name for p in tmp_path.iterdir()] == ["history.csv"]
+
+
+def test_new_settings_leave_older_runs_their_identity():
+    from labhelpers.runs import RunSpec, identity_of
+
+    lab = RunSpec("wgan")
+    assert "warmup" not in lab.identity() and "beta_1" not in lab.identity()
+    # Runs saved before the lab's critic was renamed still match.
+    assert identity_of({"spec": {**lab.identity(), "judge": "critic"}}) == lab.identity()
+    paper = RunSpec("wgan", judge="critic-clip-all", warmup=True)
+    assert paper.identity()["warmup"] is True
+    assert RunSpec("wgan-gp", beta_1=0).identity()["beta_1"] == 0.0
+    with pytest.raises(ValueError, match="beta_1 is for wgan-gp"):
+        RunSpec("gan", beta_1=0.0)

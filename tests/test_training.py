@@ -110,3 +110,40 @@ def test_lr_scale_multiplies_both_learning_rates(method):
         )
     with pytest.raises(ValueError, match="lr_scale must be positive"):
         build_trainer(method, lr_scale=0)
+
+
+def test_the_warm_up_follows_the_authors_schedule():
+    from labhelpers.training import critic_updates
+
+    early = [critic_updates(i, 5, True) for i in range(30)]
+    assert early[:25] == [100] * 25 and early[25:] == [5] * 5
+    assert critic_updates(500, 5, True) == 100 and critic_updates(501, 5, True) == 5
+    assert critic_updates(0, 5, False) == 5
+
+
+def test_a_warm_up_run_makes_100_critic_updates_in_early_iterations(tmp_path, sevens):
+    result = train(
+        "wgan",
+        tmp_path / "warm",
+        images=sevens,
+        iterations=2,
+        batch_size=16,
+        steps_per_epoch=2,
+        judge="critic-clip-all",
+        warmup=True,
+        progress="none",
+    )
+    assert int(result.trainer.critic_optimizer.iterations) == 200
+    assert int(result.trainer.generator_optimizer.iterations) == 2
+    # Every update of the warm-up clipped every parameter too.
+    params = result.trainer.critic.trainable_variables
+    assert max(float(np.abs(v.numpy()).max()) for v in params) <= 0.01 + 1e-7
+
+
+def test_beta_1_is_wgan_gps_adam_setting():
+    assert float(build_trainer("wgan-gp").critic_optimizer.beta_1) == 0.5
+    zero = build_trainer("wgan-gp", beta_1=0.0)
+    assert float(zero.critic_optimizer.beta_1) == 0.0
+    assert float(zero.generator_optimizer.beta_1) == 0.0
+    with pytest.raises(ValueError, match="beta_1 must be in"):
+        build_trainer("wgan-gp", beta_1=1.0)

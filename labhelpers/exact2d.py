@@ -1,0 +1,540 @@
+"""2-D experiments with exact answers: the papers' claims where they can be tested.
+
+MNIST runs cost minutes each; a 2-D run costs seconds, and in the plane the
+answer is known: the Wasserstein-1 distance between two samples of equal size
+is computed *exactly* by an optimal assignment (:func:`exact_w1`). So the 2-D
+problems carry the claims that MNIST cannot afford to test:
+
+* :func:`known_answer` - the WGAN paper's Example 1 (Arjovsky et al. 2017, §2):
+  real points ``(0, z)``, fake points ``(theta, z)``, ``z ~ U[0, 1]``, so
+  ``W1 = |theta|`` and ``JS = log 2`` for every ``theta != 0``. A critic or
+  discriminator is trained against each fixed ``theta``; its estimate is set
+  beside the exact answer, with the gradient the generator would get.
+* :func:`train_runs` - generators trained on the WGAN-GP paper's toy data
+  (Gulrajani et al. 2017, §4.1 and Fig. 1; ``gan_toy.py`` of their code), with
+  the training-mode estimate, the exact W1, the modes covered and the share of
+  high-quality samples logged every :data:`LOG_EVERY` iterations.
+
+**Settings**, as published except the width and the budget: MLPs of
+:data:`HIDDEN` ReLU layers of :data:`WIDTH` units (``gan_toy.py``: 3 of 512,
+sixteen times the arithmetic, more than a CPU budget holds), He initialisation, batches of
+256 real and 256 fake points (``gan_toy.py``); the WGAN clips every critic
+parameter to ±0.01 and trains with RMSprop 5e-5 (WGAN paper, Algorithm 1),
+with the authors' critic warm-up (``main.py``: 100 critic updates for the
+first 25 generator iterations and every 500th); WGAN-GP uses λ = 10 (WGAN-GP
+paper, §4: "λ = 10 for all experiments"; ``gan_toy.py`` uses 0.1) and Adam
+1e-4, β = (0.5, 0.9) (``gan_toy.py``); ``gan_toy.py`` has no GAN, so the GAN
+uses the DCGAN paper's Adam 2e-4, β1 = 0.5 and the non-saturating generator
+loss, with one discriminator update per generator update. The budget,
+:data:`ITERATIONS` generator iterations, is 1/50 of ``gan_toy.py``'s
+100,000: a result here is about that budget.
+
+**Many seeds as one model.** Each network holds the weights of all seeds of a
+run, stacked (a weight of shape ``(seeds, in, out)``), and every matrix
+product is a batched one. Seeds never mix: each seed's loss depends on its own
+weights only, and Adam and RMSprop update each number on its own, so a stacked
+run computes what separate runs would, at a fraction of the Python overhead.
+
+**What is measured** on :data:`N_EVAL` samples of a generator: a sample is
+*high quality* within three standard deviations of its nearest centre; a mode
+is *covered* when at least :data:`MIN_PER_MODE` high-quality samples fall
+nearest to it (VEEGAN's and PacGAN's rule). :func:`chance_baseline` gives what
+a diffuse blob scores under the same rule, the line below which no result
+means anything.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from .toy import DATASETS, N_EVAL, ToyData, score_samples
+from .training import WARMUP_CRITIC_UPDATES, WARMUP_EVERY, WARMUP_ITERATIONS
+
+SEEDS = tuple(range(1, 6))  # five seeds per configuration, trained as one stacked model
+WIDTH = 128  # units per hidden layer (gan_toy.py's DIM is 512: 16 times the arithmetic)
+HIDDEN = 3  # hidden ReLU layers (gan_toy.py)
+LATENT = 2  # gan_toy.py's noise dimension
+HALF = 256  # real points per critic update, and as many fakes (gan_toy.py's BATCH_SIZE)
+ITERATIONS = 2000  # generator iterations per run (gan_toy.py: 100,000)
+LOG_EVERY = 100  # iterations between measurements
+N_W1 = 500  # samples per side for the exact W1
+GP_WEIGHT = 10.0  # the WGAN-GP paper's lambda (gan_toy.py: 0.1)
+CLIP = 0.01  # the WGAN paper's clipping bound
+
+
+# -- what is measured -------------------------------------------------------------------
+def exact_w1(a: np.ndarray, b: np.ndarray) -> float:
+    """The Wasserstein-1 distance between two equal-size samples (uniform weights).
+
+    Between two sets of n points with weight 1/n each, an optimal transport plan
+    can be taken to be a permutation (Birkhoff - von Neumann), so W1 is the mean
+    distance of the optimal one-to-one assignment: exact, not an estimate of the
+    distance between the samples. SciPy's ``linear_sum_assignment`` finds it in
+    O(n^3) (milliseconds for 500 points). Between the samples' *distributions* it
+    is a biased estimate: two samples of one distribution are still apart
+    (:func:`w1_floor`).
+    """
+    from scipy.optimize import linear_sum_assignment
+
+    a, b = np.asarray(a, "float64"), np.asarray(b, "float64")
+    if a.shape != b.shape or a.ndim != 2:
+        raise ValueError(
+            f"exact_w1 needs two samples of equal shape (n, d); got {a.shape}, {b.shape}."
+        )
+    cost = np.linalg.norm(a[:, None, :] - b[None, :, :], axis=-1)
+    rows, cols = linear_sum_assignment(cost)
+    return float(cost[rows, cols].mean())
+
+
+def w1_floor(data: ToyData, n: int = N_W1, repeats: int = 10, seed: int = 0) -> float:
+    """The mean exact W1 between two independent samples of ``n`` real points: what a
+    perfect generator would measure."""
+    rng = np.random.default_rng(seed)
+    return float(
+        np.mean([exact_w1(data.sample(n, rng), data.sample(n, rng)) for _ in range(repeats)])
+    )
+
+
+def chance_baseline(data: ToyData, n: int = N_EVAL, repeats: int = 200, seed: int = 0) -> dict:
+    """What a diffuse blob scores: a Gaussian with the data's mean and covariance,
+    scored by :func:`score_samples` ``repeats`` times. Returns the mean high-quality
+    share, its 99th percentile, and the most modes any repeat covered."""
+    rng = np.random.default_rng(seed)
+    real = data.sample(100_000, rng)
+    mean, cov = real.mean(axis=0), np.cov(real.T)
+    scores = [
+        score_samples(rng.multivariate_normal(mean, cov, size=n), data) for _ in range(repeats)
+    ]
+    hq = np.array([s["high_quality"] for s in scores])
+    return {
+        "high_quality": float(hq.mean()),
+        "high_quality_p99": float(np.percentile(hq, 99)),
+        "modes_max": int(max(s["modes"] for s in scores)),
+    }
+
+
+# -- stacked networks: one set of weights per seed ------------------------------------------
+def _mlp_weights(rng: np.random.Generator, sizes: list[int], seeds: int) -> list[np.ndarray]:
+    """He-initialised weights (``gan_toy.py``'s 'he') and zero biases, one set per seed."""
+    out = []
+    for n_in, n_out in zip(sizes[:-1], sizes[1:]):
+        out.append(rng.normal(0.0, np.sqrt(2.0 / n_in), size=(seeds, n_in, n_out)))
+        out.append(np.zeros((seeds, 1, n_out)))
+    return out
+
+
+class StackedMLP:
+    """An MLP of :data:`HIDDEN` ReLU layers for each of several seeds at once: input
+    ``(seeds, batch, d_in)``, output ``(seeds, batch, d_out)``."""
+
+    def __init__(self, d_in: int, d_out: int, seeds: tuple[int, ...], width: int, salt: int):
+        sizes = [d_in, *[width] * HIDDEN, d_out]
+        per_seed = [
+            _mlp_weights(np.random.default_rng([s, salt]), sizes, 1) for s in seeds
+        ]  # each seed's weights from its own generator, whatever else is stacked with it
+        self.variables = [
+            tf.Variable(np.concatenate([w[i] for w in per_seed]).astype("float32"))
+            for i in range(len(per_seed[0]))
+        ]
+
+    def __call__(self, x: tf.Tensor) -> tf.Tensor:
+        v = self.variables
+        for i in range(0, len(v), 2):
+            x = tf.matmul(x, v[i]) + v[i + 1]
+            if i < len(v) - 2:
+                x = tf.nn.relu(x)
+        return x
+
+
+# -- the three methods, stacked ------------------------------------------------------------
+METHOD_NAMES = ("wgan", "wgan-gp", "gan")
+
+
+def optimizer(method: str, lr_scale: float = 1.0, beta_1: float | None = None):
+    """The method's published optimiser (module doc), learning rate x ``lr_scale``."""
+    if method == "wgan":
+        return keras.optimizers.RMSprop(learning_rate=5e-5 * lr_scale)
+    if method == "wgan-gp":
+        b1 = 0.5 if beta_1 is None else beta_1
+        return keras.optimizers.Adam(learning_rate=1e-4 * lr_scale, beta_1=b1, beta_2=0.9)
+    if method == "gan":
+        return keras.optimizers.Adam(learning_rate=2e-4 * lr_scale, beta_1=0.5)
+    raise ValueError(f"method must be one of {', '.join(METHOD_NAMES)}; got {method!r}.")
+
+
+def judge_terms(method: str, critic, real: tf.Tensor, fake: tf.Tensor):
+    """Per seed: the judge's loss and its estimate of the distance (training mode).
+
+    WGAN and WGAN-GP: loss ``mean D(fake) - mean D(real)`` (+ λ x penalty for
+    WGAN-GP), estimate ``mean D(real) - mean D(fake)``. GAN: binary cross-entropy on
+    logits, estimate ``log 2 + (mean log D(real) + mean log(1 - D(fake))) / 2``, the
+    Jensen-Shannon lower bound of Goodfellow et al. (2014, Theorem 1), which is
+    negative whenever the discriminator does worse than a coin.
+    """
+    d_real, d_fake = critic(real)[..., 0], critic(fake)[..., 0]
+    if method == "gan":
+        log_d_real = -tf.nn.softplus(-d_real)  # log sigmoid
+        log_1m_d_fake = -tf.nn.softplus(d_fake)  # log (1 - sigmoid)
+        loss = -tf.reduce_mean(log_d_real, -1) - tf.reduce_mean(log_1m_d_fake, -1)
+        estimate = np.log(2.0) + (-loss) / 2.0
+        return loss, estimate
+    estimate = tf.reduce_mean(d_real, -1) - tf.reduce_mean(d_fake, -1)
+    loss = -estimate
+    if method == "wgan-gp":
+        alpha = tf.random.uniform(tf.concat([tf.shape(real)[:-1], [1]], 0))
+        x_hat = alpha * real + (1.0 - alpha) * fake
+        with tf.GradientTape() as tape:
+            tape.watch(x_hat)
+            scores = critic(x_hat)
+        grads = tape.gradient(scores, x_hat)
+        norms = tf.sqrt(tf.reduce_sum(tf.square(grads), -1) + 1e-12)
+        loss += GP_WEIGHT * tf.reduce_mean(tf.square(norms - 1.0), -1)
+    return loss, estimate
+
+
+def generator_loss(method: str, fake_scores: tf.Tensor, minimax: bool = False) -> tf.Tensor:
+    """Per seed: the generator's loss. GAN: non-saturating ``-mean log D(G(z))``, or
+    with ``minimax`` the original ``mean log(1 - D(G(z)))``; WGANs: ``-mean D(G(z))``."""
+    s = fake_scores[..., 0]
+    if method == "gan":
+        return (
+            -tf.reduce_mean(tf.nn.softplus(s), -1)
+            if minimax
+            else tf.reduce_mean(tf.nn.softplus(-s), -1)
+        )
+    return -tf.reduce_mean(s, -1)
+
+
+@dataclass(frozen=True)
+class Setup:
+    """One configuration of a 2-D run (trained for every seed of :data:`SEEDS` at once)."""
+
+    method: str
+    data: str = "ring"
+    lr_scale: float = 1.0
+    n_critic: int | None = None  # judge updates per generator update; None: 5, the GAN 1
+    beta_1: float | None = None  # WGAN-GP's Adam beta_1; None: 0.5
+    warmup: bool | None = None  # the authors' critic warm-up; None: on for the WGAN
+
+    def __post_init__(self):
+        if self.method not in METHOD_NAMES:
+            raise ValueError(
+                f"method must be one of {', '.join(METHOD_NAMES)}; got {self.method!r}."
+            )
+        if self.data not in DATASETS:
+            raise ValueError(f"data must be one of {', '.join(DATASETS)}; got {self.data!r}.")
+        set_ = object.__setattr__
+        set_(self, "n_critic", int(self.n_critic or (1 if self.method == "gan" else 5)))
+        set_(self, "warmup", bool(self.method == "wgan" if self.warmup is None else self.warmup))
+
+    @property
+    def name(self) -> str:
+        """A file name for the run: ``ring_wgan-gp_lr1_n5``."""
+        extra = "" if self.beta_1 is None else f"_b{self.beta_1:g}"
+        extra += "_warmup" if self.warmup and self.method != "wgan" else ""
+        extra += "_nowarmup" if self.method == "wgan" and not self.warmup else ""
+        return f"{self.data}_{self.method}_lr{self.lr_scale:g}_n{self.n_critic}{extra}"
+
+
+class StackedRun:
+    """A generator and a judge for every seed, trained together (module doc)."""
+
+    def __init__(self, setup: Setup, seeds: tuple[int, ...], width: int = WIDTH):
+        self.setup, self.seeds = setup, tuple(seeds)
+        self.data = DATASETS[setup.data]
+        self.generator = StackedMLP(LATENT, 2, self.seeds, width, salt=1)
+        self.critic = StackedMLP(2, 1, self.seeds, width, salt=2)
+        self.g_opt = optimizer(setup.method, setup.lr_scale, setup.beta_1)
+        self.d_opt = optimizer(setup.method, setup.lr_scale, setup.beta_1)
+        self.g_opt.build(self.generator.variables)
+        self.d_opt.build(self.critic.variables)
+        self._clip()
+        self.iteration = 0
+
+    def _clip(self):
+        if self.setup.method == "wgan":
+            for v in self.critic.variables:
+                v.assign(tf.clip_by_value(v, -CLIP, CLIP))
+
+    @tf.function
+    def _train(self, start, steps):
+        setup, n = self.setup, len(self.seeds)
+        estimate_sum = tf.zeros([n])
+        for i in tf.range(start, start + steps):
+            updates = tf.constant(setup.n_critic)
+            if setup.warmup:
+                warm = tf.logical_or(i < WARMUP_ITERATIONS, i % WARMUP_EVERY == 0)
+                updates = tf.where(warm, max(WARMUP_CRITIC_UPDATES, setup.n_critic), updates)
+            estimate = tf.zeros([n])
+            for _ in tf.range(updates):
+                real = tf.reshape(self.data.sample_tf(n * HALF), [n, HALF, 2])
+                fake = self.generator(tf.random.normal([n, HALF, LATENT]))
+                with tf.GradientTape() as tape:
+                    loss, estimate = judge_terms(setup.method, self.critic, real, fake)
+                    total = tf.reduce_sum(loss)  # seeds add up: each one's gradient is its own
+                grads = tape.gradient(total, self.critic.variables)
+                self.d_opt.apply_gradients(zip(grads, self.critic.variables))
+                self._clip()
+            estimate_sum += estimate
+            with tf.GradientTape() as tape:
+                fake = self.generator(tf.random.normal([n, HALF, LATENT]))
+                total = tf.reduce_sum(generator_loss(setup.method, self.critic(fake)))
+            grads = tape.gradient(total, self.generator.variables)
+            self.g_opt.apply_gradients(zip(grads, self.generator.variables))
+        return estimate_sum / tf.cast(steps, "float32")
+
+    def train(self, steps: int) -> np.ndarray:
+        """Train ``steps`` generator iterations; return each seed's training-mode
+        estimate averaged over them (the last judge update of each iteration)."""
+        out = self._train(tf.constant(self.iteration), tf.constant(steps))
+        self.iteration += steps
+        return out.numpy()
+
+    def samples(self, n: int = N_EVAL) -> np.ndarray:
+        """``n`` samples of each seed's generator, shape ``(seeds, n, 2)``, from fixed
+        latent points (seed s draws the same ones every time)."""
+        z = np.stack([np.random.default_rng([s, 3]).normal(size=(n, LATENT)) for s in self.seeds])
+        return self.generator(tf.constant(z, "float32")).numpy()
+
+
+def measure(points: np.ndarray, data: ToyData, rng: np.random.Generator) -> dict:
+    """High-quality share, modes covered and exact W1 (first :data:`N_W1` points against
+    as many fresh real ones) of one generator's samples; a generator that produced
+    non-finite numbers scores nothing and gets W1 = NaN."""
+    real = data.sample(N_W1, rng)
+    if not np.all(np.isfinite(points)):
+        return {"high_quality": 0.0, "modes": 0, "w1": float("nan")}
+    return {**score_samples(points, data), "w1": exact_w1(points[:N_W1], real)}
+
+
+def train_runs(
+    setup: Setup,
+    seeds: tuple[int, ...] = SEEDS,
+    iterations: int = ITERATIONS,
+    log_every: int = LOG_EVERY,
+    width: int = WIDTH,
+) -> dict:
+    """Train ``setup`` for every seed (one stacked model); every ``log_every`` iterations
+    log each seed's estimate, exact W1, modes and high-quality share.
+
+    Returns arrays: ``iteration`` (L,), ``estimate``, ``w1``, ``modes``,
+    ``high_quality`` (seeds, L), the final ``samples`` (seeds, N_EVAL, 2), ``seeds``
+    and the wall ``seconds``.
+    """
+    with _quiet_retracing():
+        return _train_runs(setup, seeds, iterations, log_every, width)
+
+
+def _train_runs(setup, seeds, iterations, log_every, width) -> dict:
+    keras.backend.clear_session()
+    tf.random.set_seed(seeds[0])
+    run = StackedRun(setup, seeds, width)
+    rng = np.random.default_rng(0)
+    logs: dict[str, list] = {
+        k: [] for k in ("iteration", "estimate", "w1", "modes", "high_quality")
+    }
+    t0 = time.perf_counter()
+    while run.iteration < iterations:
+        estimate = run.train(min(log_every, iterations - run.iteration))
+        points = run.samples()
+        scores = [measure(p, run.data, rng) for p in points]
+        logs["iteration"].append(run.iteration)
+        logs["estimate"].append(estimate)
+        for key in ("w1", "modes", "high_quality"):
+            logs[key].append([s[key] for s in scores])
+    out = {
+        k: np.asarray(v, "float64").T if k != "iteration" else np.asarray(v)
+        for k, v in logs.items()
+    }
+    out.update(
+        samples=points, seeds=np.asarray(seeds), seconds=np.asarray(time.perf_counter() - t0)
+    )
+    return out
+
+
+# -- a known answer: the WGAN paper's Example 1 ------------------------------------------------
+THETAS = (0.0, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0)
+JUDGE_STEPS = 2000  # judge updates against each fixed theta
+N_KNOWN = 8192  # points per side for the final estimate and gradient
+
+
+def example_1(thetas: tf.Tensor, n: int) -> tuple[tf.Tensor, tf.Tensor]:
+    """Real points ``(0, z)`` and fake points ``(theta, z)``, ``z ~ U[0, 1]``, for each
+    theta: shapes ``(len(thetas), n, 2)`` (Arjovsky et al. 2017, Example 1)."""
+    k = tf.shape(thetas)[0]
+    real = tf.stack([tf.zeros([k, n]), tf.random.uniform([k, n])], -1)
+    fake_x = tf.broadcast_to(thetas[:, None], [k, n])
+    fake = tf.stack([fake_x, tf.random.uniform([k, n])], -1)
+    return real, fake
+
+
+def known_answer(
+    thetas: tuple[float, ...] = THETAS,
+    steps: int = JUDGE_STEPS,
+    width: int = WIDTH,
+    seed: int = 1,
+) -> dict[str, np.ndarray]:
+    """Train each method's judge (the generator held fixed) against Example 1 for every
+    theta; return its estimate and the gradient the generator would get.
+
+    Keys: ``theta``, ``w1`` (= |theta|, exact), ``js`` (log 2 for theta != 0, exact);
+    per method ``<m>/estimate`` (the training-mode estimate on :data:`N_KNOWN`
+    fresh points; for the GAN its Jensen-Shannon lower bound) and
+    ``<m>/estimate_half`` (the same after half the steps: a converged judge
+    gives about the same); ``<m>/grad`` the generator loss's derivative with
+    respect to theta (WGANs: ``-mean D(theta, z)``; GAN: the non-saturating loss),
+    and ``gan/grad_minimax`` for the GAN's original ``mean log(1 - D)``.
+    """
+    with _quiet_retracing():
+        return _known_answer(thetas, steps, width, seed)
+
+
+@contextlib.contextmanager
+def _quiet_retracing():
+    """Each judge gets its own compiled training function, which TensorFlow reports as
+    "excessive retracing": expected here, not a slip, so its warnings are held back."""
+    logger = tf.get_logger()
+    level = logger.level
+    logger.setLevel("ERROR")
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def _known_answer(thetas, steps, width, seed) -> dict[str, np.ndarray]:
+    tf.random.set_seed(seed)
+    theta = tf.constant(thetas, "float32")
+    out: dict[str, np.ndarray] = {
+        "theta": np.asarray(thetas),
+        "w1": np.abs(thetas),
+        "js": np.where(np.asarray(thetas) != 0, np.log(2.0), 0.0),
+    }
+    for method in METHOD_NAMES:
+        keras.backend.clear_session()
+        seeds = tuple(seed * 100 + i for i in range(len(thetas)))
+        critic = StackedMLP(2, 1, seeds, width, salt=2)
+        opt = optimizer(method)
+        opt.build(critic.variables)
+        if method == "wgan":
+            for v in critic.variables:
+                v.assign(tf.clip_by_value(v, -CLIP, CLIP))
+
+        @tf.function
+        def fit(n_steps, critic=critic, opt=opt, method=method):
+            for _ in tf.range(n_steps):
+                real, fake = example_1(theta, HALF)
+                with tf.GradientTape() as tape:
+                    loss, _ = judge_terms(method, critic, real, fake)
+                    total = tf.reduce_sum(loss)
+                grads = tape.gradient(total, critic.variables)
+                opt.apply_gradients(zip(grads, critic.variables))
+                if method == "wgan":
+                    for v in critic.variables:
+                        v.assign(tf.clip_by_value(v, -CLIP, CLIP))
+
+        def measure_judge(critic=critic, method=method):
+            real, fake = example_1(theta, N_KNOWN)
+            _, estimate = judge_terms("gan" if method == "gan" else "wgan", critic, real, fake)
+            shift = tf.Variable(tf.zeros_like(theta))
+            with tf.GradientTape(persistent=True) as tape:
+                moved = fake + tf.stack([shift, tf.zeros_like(shift)], -1)[:, None, :]
+                scores = critic(moved)
+                loss = tf.reduce_sum(generator_loss(method, scores))
+                minimax = tf.reduce_sum(generator_loss(method, scores, minimax=True))
+            grads = {"grad": tape.gradient(loss, shift).numpy()}
+            if method == "gan":
+                grads["grad_minimax"] = tape.gradient(minimax, shift).numpy()
+            return estimate.numpy(), grads
+
+        fit(tf.constant(steps // 2))
+        out[f"{method}/estimate_half"], _ = measure_judge()
+        fit(tf.constant(steps - steps // 2))
+        estimate, grads = measure_judge()
+        out[f"{method}/estimate"] = estimate
+        out.update({f"{method}/{k}": v for k, v in grads.items()})
+    return out
+
+
+# -- the experiments, run and stored --------------------------------------------------------
+MAIN = tuple(Setup(m) for m in METHOD_NAMES)  # each method as published
+# Learning rates far too high, as in the lower half of the WGAN paper's Fig. 3.
+FAILING = (Setup("wgan", lr_scale=30.0), Setup("wgan-gp", lr_scale=30.0))
+LR_SWEEP = tuple(Setup(m, lr_scale=s) for m in METHOD_NAMES for s in (0.3, 1.0, 3.0, 10.0))
+# Judge strength: 1, 5 or 25 judge updates per generator update.
+JUDGE_STRENGTH = tuple(Setup(m, n_critic=k) for m in ("gan", "wgan-gp") for k in (1, 5, 25))
+EXPERIMENTS = tuple(dict.fromkeys((*MAIN, *FAILING, *LR_SWEEP, *JUDGE_STRENGTH)))
+
+
+def code_version() -> str:
+    """The syntax hash of this module and of the 2-D data (labhelpers.runs.syntax_hash):
+    stored results made by other code are redone."""
+    from . import toy
+    from .runs import canonical_version, syntax_hash
+
+    return canonical_version("exact2d-" + syntax_hash([Path(__file__), Path(toy.__file__)]))
+
+
+def _stored(path: Path, code: str) -> dict | None:
+    if not path.is_file():
+        return None
+    with np.load(path) as f:
+        return dict(f) if f["code"].item() == code else None
+
+
+def run_all(
+    folder: Path,
+    setups: tuple[Setup, ...] = EXPERIMENTS,
+    seeds: tuple[int, ...] = SEEDS,
+    iterations: int = ITERATIONS,
+    judge_steps: int = JUDGE_STEPS,
+    width: int = WIDTH,
+) -> bool:
+    """The known-answer experiment and every run of ``setups`` into ``folder``
+    (``known_answer.npz``, ``<setup.name>.npz``), skipping those already stored by the
+    current code. Returns True when anything was computed."""
+    from .runs import atomic_write
+
+    folder = Path(folder)
+    code = code_version()
+    todo: list = [] if _stored(folder / "known_answer.npz", code) else ["known answer"]
+    todo += [s for s in setups if _stored(folder / f"{s.name}.npz", code) is None]
+    for i, item in enumerate(todo, 1):
+        t0 = time.perf_counter()
+        if item == "known answer":
+            name, result = "known_answer", known_answer(steps=judge_steps, width=width)
+        else:
+            name, result = item.name, train_runs(item, seeds, iterations, width=width)
+        result["code"] = np.asarray(code)
+        atomic_write(folder / f"{name}.npz", lambda tmp, r=result: np.savez(tmp, **r))
+        print(f"2-D [{i}/{len(todo)}] {name}: {time.perf_counter() - t0:.0f} s", flush=True)
+    return bool(todo)
+
+
+def load(folder: Path, setup: Setup | str) -> dict[str, np.ndarray]:
+    """A stored result: a :class:`Setup`'s run, or ``'known_answer'``."""
+    name = setup if isinstance(setup, str) else setup.name
+    with np.load(Path(folder) / f"{name}.npz") as f:
+        return dict(f)
+
+
+def tracking(result: dict) -> dict:
+    """How a run's logged estimate follows the exact W1: per seed, the correlation of
+    their *changes* between logs (a shared trend cannot make it;
+    :func:`labhelpers.stats.change_correlation`), and its mean over seeds with a 95 %
+    interval; seeds whose generator produced non-finite numbers are left out."""
+    from .stats import change_correlation, mean_correlation
+
+    per_seed = np.array(
+        [change_correlation(e, w) for e, w in zip(result["estimate"], result["w1"])]
+    )
+    finite = per_seed[np.isfinite(per_seed)]
+    summary = mean_correlation(finite) if len(finite) >= 2 else (float("nan"), (np.nan, np.nan))
+    return {"per_seed": per_seed, "mean": summary[0], "interval": summary[1]}
