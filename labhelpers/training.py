@@ -163,12 +163,16 @@ def critic_updates(iteration: int, n_critic: int, warmup: bool) -> int:
 
 
 class WGAN(AdversarialTrainer):
-    """WGAN with weight clipping (Arjovsky et al., 2017), as in the reference lab.
+    """WGAN with weight clipping (Arjovsky et al., 2017).
 
     Losses with labels real = -1, fake = +1 and ``mean(label * score)``; the
-    clipping is the critic's ``ClipConstraint``; RMSprop with learning rate
-    5e-5 for both networks, because the paper found momentum (Adam) unstable
-    with clipping.
+    clipping is the critic's ``ClipConstraint``, on the kernels only
+    (``lab-critic``, the reference lab's) or on every parameter
+    (``critic-clip-all``, the authors' code: the Lipschitz-constrained one);
+    RMSprop with learning rate 5e-5 for both networks, because the paper reports
+    that momentum (Adam) made training with clipping unstable. The authors'
+    critic warm-up is the :class:`labhelpers.callbacks.CriticWarmup` callback
+    (``warmup=True``), see :func:`critic_updates`.
     """
 
     def critic_losses(self, real, fake):
