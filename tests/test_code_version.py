@@ -79,10 +79,10 @@ def test_the_current_code_is_the_reference_or_declared_equivalent():
     `wgan-lab-numbers --accept` (same numbers: runs stay current) or `--record` (new
     numbers: retrain). So a change that alters the numbers cannot go unnoticed."""
     reference = same_numbers.read_reference()
-    from labhelpers import toy
+    from labhelpers import exact2d
 
     assert code_version() == reference["code"], "run `make numbers` (wgan-lab-numbers)"
-    assert toy.toy_code_version() == reference["toy_code"], "run `make numbers`"
+    assert exact2d.code_version() == reference["exact2d_code"], "run `make numbers`"
 
 
 def test_the_code_computes_the_reference_numbers():

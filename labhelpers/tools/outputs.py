@@ -6,7 +6,7 @@ must come from a real full-mode run of the current code. ``make outputs``
 
 1. it refuses to start in quick mode, or when a pre-trained run is missing,
    unfinished or made by other training code (:func:`.pretrain.stale_runs`;
-   run ``make pretrain`` first), or when the 2-D results are missing;
+   run ``make pretrain`` first), or when the 2-D results are missing or stale;
 2. it executes each notebook in full mode, in a fresh kernel, from the
    ``notebooks/`` folder;
 3. it stamps every code cell with a hash of its source, and the notebook with
@@ -128,7 +128,7 @@ def execute(path: Path, timeout: int = 3600) -> nbformat.NotebookNode:
 
 def refusal() -> str | None:
     """Why the outputs cannot be made now, or None."""
-    from .. import toy
+    from .. import exact2d
     from ..settings import runs_root
     from .pretrain import stale_runs
 
@@ -138,8 +138,8 @@ def refusal() -> str | None:
     if stale:
         listed = "; ".join(f"{name}: {why}" for name, why in stale.items())
         return f"these runs are not complete and current ({listed}). Run `make pretrain` first."
-    if not toy.read_results(runs_root() / "toy"):
-        return "the 2-D results are missing (runs/toy). Run `make pretrain` first."
+    if exact2d.missing(runs_root() / "exact2d"):
+        return "the 2-D results are missing or stale (runs/exact2d). Run `make pretrain` first."
     return None
 
 

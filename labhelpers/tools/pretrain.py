@@ -2,7 +2,7 @@
 
 Trains each run of :data:`labhelpers.runs.COURSE_RUNS` into ``runs/<name>``
 (``WGAN_LAB_RUNS`` moves the folder), one after the other, then the 2-D
-experiments of notebook 04 (:mod:`labhelpers.toy`). It is resumable: a run that
+experiments of notebook 04 (:mod:`labhelpers.exact2d`, into ``runs/exact2d``). It is resumable: a run that
 is complete and was made by the current training code is skipped, an
 interrupted one carries on from its last epoch, and one made by other code is
 trained afresh. The wall time of each run is recorded in
@@ -42,7 +42,7 @@ def pretrain(root: Path | None = None) -> dict:
     return (and record in ``pretrain_times.json``) the wall seconds of each."""
     import keras
 
-    from .. import toy
+    from .. import exact2d
     from ..session import train_spec
 
     root = root or runs_root()
@@ -62,8 +62,8 @@ def pretrain(root: Path | None = None) -> dict:
         times[name] = resumed + time.perf_counter() - t0
         _write_times(times_path, times)
     t0 = time.perf_counter()
-    if toy.run_all(root / "toy"):
-        times["toy"] = time.perf_counter() - t0
+    if exact2d.run_all(root / "exact2d"):
+        times["exact2d"] = time.perf_counter() - t0
         _write_times(times_path, times)
     total = sum(times.values())
     print(f"All course runs are complete; their training took {total / 60:.1f} minutes in all.")

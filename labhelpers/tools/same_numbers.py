@@ -15,9 +15,10 @@ The reference (``reference_numbers.json``) holds, for each method, the loss
 history, the held-out estimates and the sums of the final generator weights of
 a run of 6 iterations (batch 16, the first 256 training sevens, two epochs of
 3, seed 1, float32, held-out estimate on 64 test sevens); the WGAN runs twice
-(kernels clipped, every parameter clipped); and for the 2-D experiments, the
-mean, spread and first sample of each method's trainer after 60 iterations on
-the ring. On one machine the numbers come out identical; across CPUs the
+(kernels clipped, every parameter clipped); and for the 2-D experiments
+(:mod:`labhelpers.exact2d`), the logged estimates, exact W1 and high-quality
+shares of tiny stacked runs of each method, and the known-answer experiment
+on two thetas. On one machine the numbers come out identical; across CPUs the
 last digits may differ, hence the tolerance of :func:`differences`.
 """
 
@@ -46,7 +47,6 @@ RUNS = {
     "wgan-gp": {"method": "wgan-gp"},
     "gan": {"method": "gan"},
 }
-TOY_METHODS = ("wgan", "wgan-gp", "gan")
 
 
 def short_run(name: str) -> dict[str, list[float]]:
@@ -81,25 +81,27 @@ def short_run(name: str) -> dict[str, list[float]]:
     return out
 
 
-def short_toy_run(method: str) -> dict[str, list[float]]:
-    """Summary numbers of the samples of a 2-D run of 60 iterations on the ring (seed 1)."""
-    import keras
+def short_exact2d_runs() -> dict[str, list[float]]:
+    """Summary numbers of tiny 2-D runs (two stacked seeds, 6 iterations, width 8) of each
+    method, and of the known-answer experiment (two thetas, 20 judge updates)."""
+    from .. import exact2d
 
-    from .. import toy
-
-    keras.backend.clear_session()
-    points, _ = toy.train_toy(toy.Config("ring", "plain", method), seed=1, iterations=60)
-    return {
-        "mean": [float(x) for x in points.mean(axis=0, dtype="float64")],
-        "std": [float(x) for x in points.std(axis=0, dtype="float64")],
-        "first": [float(x) for x in points[0]],
-    }
+    out = {}
+    for method in exact2d.METHOD_NAMES:
+        result = exact2d.train_runs(
+            exact2d.Setup(method), seeds=(1, 2), iterations=6, log_every=3, width=8
+        )
+        for key in ("estimate", "w1", "high_quality"):
+            out[f"{method}/{key}"] = [float(x) for x in result[key].ravel()]
+    known = exact2d.known_answer(thetas=(0.0, 1.0), steps=20, width=8)
+    out.update({f"known/{k}": [float(x) for x in np.ravel(v)] for k, v in known.items()})
+    return out
 
 
 def compute() -> dict[str, dict[str, list[float]]]:
     """The numbers of every short run (about a minute on 2 CPU cores)."""
     numbers = {name: short_run(name) for name in RUNS}
-    numbers.update({f"toy-{m}": short_toy_run(m) for m in TOY_METHODS})
+    numbers["exact2d"] = short_exact2d_runs()
     return numbers
 
 
@@ -129,12 +131,12 @@ def read_reference(path: Path = REFERENCE) -> dict:
 
 def current_versions() -> dict[str, str]:
     """The syntax hashes of the current training code and 2-D experiment code."""
-    from .. import toy
+    from .. import exact2d, toy
 
     training = [PACKAGE / name for name in TRAINING_CODE]
     return {
         "code": syntax_hash(training),
-        "toy_code": "toy-" + syntax_hash([Path(toy.__file__), *training]),
+        "exact2d_code": "exact2d-" + syntax_hash([Path(exact2d.__file__), Path(toy.__file__)]),
     }
 
 
@@ -156,9 +158,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     numbers = compute()
     if args.record:
-        from .. import toy
+        from .. import exact2d
 
-        entry = {"code": code_version(), "toy_code": toy.toy_code_version(), "runs": numbers}
+        entry = {"code": code_version(), "exact2d_code": exact2d.code_version(), "runs": numbers}
         REFERENCE.write_text(json.dumps(entry, indent=1) + "\n")
         print(f"recorded {REFERENCE}: the pre-trained runs are stale now (make pretrain).")
         return 0
