@@ -538,3 +538,11 @@ def tracking(result: dict) -> dict:
     finite = per_seed[np.isfinite(per_seed)]
     summary = mean_correlation(finite) if len(finite) >= 2 else (float("nan"), (np.nan, np.nan))
     return {"per_seed": per_seed, "mean": summary[0], "interval": summary[1]}
+
+
+def missing(folder: Path, setups: tuple[Setup, ...] = EXPERIMENTS) -> list[str]:
+    """The stored results of :func:`run_all` that are missing from ``folder`` or were
+    made by other code (``make outputs`` refuses to start without them)."""
+    code = code_version()
+    names = ["known_answer", *(s.name for s in setups)]
+    return [n for n in names if _stored(Path(folder) / f"{n}.npz", code) is None]

@@ -53,7 +53,7 @@ import keras
 import numpy as np
 
 from .data import check_digit
-from .methods import JUDGES, METHODS, get_method
+from .methods import JUDGES, get_method
 from .models import IMAGE_SHAPE
 from .precision import PRECISIONS
 from .settings import (

@@ -1,4 +1,4 @@
-"""The 2-D experiments (labhelpers.toy) and the interval helpers (labhelpers.stats)."""
+"""The 2-D toy data and scoring (labhelpers.toy) and the interval helpers (labhelpers.stats)."""
 
 import numpy as np
 import pytest
@@ -32,43 +32,6 @@ def test_the_score_counts_only_modes_with_enough_good_samples():
     score = toy.score_samples(np.concatenate([on_three, few_on_a_fourth, far]), ring)
     assert score["modes"] == 3
     assert score["high_quality"] == pytest.approx((300 + toy.MIN_PER_MODE - 1) / 619)
-
-
-def test_the_course_trainers_train_the_toy_models():
-    """Each method's trainer accepts the MLPs, and both networks change."""
-    import keras
-
-    from labhelpers.methods import METHODS
-
-    for method, entry in METHODS.items():
-        generator, critic = toy.build_toy_generator(), toy.build_toy_critic(method)
-        trainer = entry.trainer(generator, critic)
-        trainer.compile()
-        before = [v.numpy().copy() for v in generator.weights + critic.weights]
-        dataset = toy.point_stream(toy.DATASETS["ring"], trainer.n_critic)
-        trainer.fit(dataset, epochs=1, steps_per_epoch=3, verbose=0, shuffle=False)
-        after = [v.numpy() for v in generator.weights + critic.weights]
-        n_gen = len(generator.weights)
-        assert any(not np.allclose(a, b) for a, b in zip(before[:n_gen], after[:n_gen])), method
-        assert any(not np.allclose(a, b) for a, b in zip(before[n_gen:], after[n_gen:])), method
-        if method == "wgan":  # every critic parameter stays clipped
-            assert max(np.abs(w).max() for w in after[n_gen:]) <= toy.CLIP + 1e-7
-        keras.backend.clear_session()
-
-
-def test_run_all_is_resumable_and_writes_every_configuration(tmp_path):
-    settings = {"seeds": (1, 2), "iterations": 5, "surface_steps": 5}
-    assert toy.run_all(tmp_path, **settings)
-    rows = toy.read_results(tmp_path)
-    assert len(rows) == 2 * len(toy.EXPERIMENTS)
-    assert not toy.run_all(tmp_path, **settings)  # nothing left to do
-    surfaces = np.load(tmp_path / "surfaces.npz")
-    assert surfaces["ring_gp"].shape == (toy.SURFACE_RESOLUTION,) * 2
-    table = toy.summarise(rows)
-    assert len(table) == len(toy.EXPERIMENTS)
-    for entry in table:
-        low, high = entry["modes_ci"]
-        assert low <= entry["modes_mean"] <= high
 
 
 def test_t_interval_matches_the_textbook():
