@@ -34,7 +34,7 @@ def wasserstein_loss(labels, scores) -> tf.Tensor:
 
 
 def interpolate_gradient_norms(
-    critic, real: tf.Tensor, fake: tf.Tensor, eps: float = 1e-12
+    critic, real: tf.Tensor, fake: tf.Tensor, eps: float = 1e-12, training: bool = True
 ) -> tf.Tensor:
     """``||grad D(x_hat)||_2`` for each example, at random points between real and fake.
 
@@ -43,7 +43,9 @@ def interpolate_gradient_norms(
     real and fake images at random is WGAN-GP's heuristic; the paper's
     Proposition 1 (norm 1 on the lines) is about optimally coupled pairs. The
     small ``eps`` inside the square root keeps the gradient finite when a
-    gradient is exactly zero (sqrt'(0) is infinite).
+    gradient is exactly zero (sqrt'(0) is infinite). ``training=False`` measures
+    a critic with BatchNorm as one function of each image (its moving
+    statistics); in training mode each example's gradient mixes in the batch's.
     """
     batch = tf.shape(real)[0]
     fake = tf.cast(fake, real.dtype)  # a bfloat16 generator's images, in the data's float32
@@ -52,7 +54,7 @@ def interpolate_gradient_norms(
     x_hat = alpha * real + (1.0 - alpha) * fake
     with tf.GradientTape() as tape:
         tape.watch(x_hat)
-        scores = critic(x_hat, training=True)
+        scores = critic(x_hat, training=training)
     grads = tf.cast(tape.gradient(scores, x_hat), "float32")
     return tf.sqrt(tf.reduce_sum(tf.square(grads), axis=list(range(1, rank))) + eps)
 
