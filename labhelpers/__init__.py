@@ -17,8 +17,10 @@ One module per concern, each introduced by the notebook that first needs it:
 * ``latent``    - latent points, interpolation, the interactive explorer
 * ``quality``   - the MNIST classifier, Fréchet distance, digit coverage
 * ``exercises`` - checkers that tell a learner whether their own code is right
-* ``stats``     - intervals over seeds, and verdicts that say "cannot tell"
-* ``toy``       - the 2-D experiments of notebook 04
+* ``stats``     - intervals over seeds, of differences, and of correlations
+* ``toy``       - the 2-D toy data of the WGAN-GP authors and how samples are scored
+* ``exact2d``   - the 2-D experiments of notebook 04, with exact answers
+* ``report``    - notebook 04's figures and tables
 
 The tools that make the course (the ``wgan-lab-train`` command line, pre-training,
 the committed notebook outputs, the README's images) live in ``labhelpers.tools``,
@@ -32,8 +34,8 @@ Adding a method: write its trainer in ``training.py`` (a subclass of
 ``AdversarialTrainer`` with its losses and default optimizers), its critic or
 discriminator in ``models.py`` (and its name in ``JUDGES`` in ``methods.py``) if it
 needs a new one, and one line in ``METHODS`` in ``methods.py``. The command line,
-``make pretrain``, the tests, the 2-D experiments and notebook 04 take the list of
-methods from there; set ``bfloat16_auto=False`` until its bfloat16 runs were shown
+``make pretrain``, the tests and notebook 04 take the list of methods from there
+(the 2-D experiments have their own small models and list, ``exact2d.METHOD_NAMES``); set ``bfloat16_auto=False`` until its bfloat16 runs were shown
 to keep quality.
 """
 
@@ -48,6 +50,7 @@ from ._quiet import import_tensorflow_quietly
 SUBMODULES = (
     "callbacks",
     "data",
+    "exact2d",
     "exercises",
     "latent",
     "losses",
@@ -56,6 +59,7 @@ SUBMODULES = (
     "plotting",
     "precision",
     "quality",
+    "report",
     "runs",
     "session",
     "settings",
