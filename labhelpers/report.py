@@ -344,7 +344,9 @@ def final_scores_table(curves: dict, contestants: dict, seeds, floor: float, pai
     print("differences of means (Welch, 95%):")
     for a, b in pairs:
         interval = stats.welch_difference(final[a], final[b])[1]
-        words = stats.difference_words(contestants[a][0], contestants[b][0], interval, "score")
+        words = stats.difference_words(
+            contestants[a][0], contestants[b][0], interval, "Fréchet distance"
+        )
         print("  " + words)
 
 
@@ -394,6 +396,7 @@ def swing_figure(runs: dict, contestants: dict, seed: int, keys: tuple) -> None:
         ylabel="mean D(real) − mean D(fake)",
     )
     ax.legend()
+    fig.tight_layout()
     plt.show()
 
 
