@@ -35,8 +35,8 @@ Adding a method: write its trainer in ``training.py`` (a subclass of
 discriminator in ``models.py`` (and its name in ``JUDGES`` in ``methods.py``) if it
 needs a new one, and one line in ``METHODS`` in ``methods.py``. The command line,
 ``make pretrain``, the tests and notebook 04 take the list of methods from there
-(the 2-D experiments have their own small models and list, ``exact2d.METHOD_NAMES``); set ``bfloat16_auto=False`` until its bfloat16 runs were shown
-to keep quality.
+(the 2-D experiments have their own small models and list, ``exact2d.METHOD_NAMES``);
+set ``bfloat16_auto=False`` until its bfloat16 runs were shown to keep quality.
 """
 
 from __future__ import annotations
