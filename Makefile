@@ -20,7 +20,7 @@ MNIST_NPZ ?= $(SHARED_MNIST)
 export MNIST_NPZ
 endif
 
-.PHONY: check-python lab test unit lint notebooks pretrain outputs readme-images numbers benchmark precision-quality
+.PHONY: check-python lab test unit lint notebooks pretrain pretrain-cost outputs readme-images numbers benchmark precision-quality
 
 define CHECK_PYTHON
 @test -n "$(PYTHON)" || { echo "error: no Python 3.10-3.13 found (TensorFlow 2.21 needs one): install one, or name it with PYTHON=/path/to/python3.12" >&2; exit 1; }
@@ -66,6 +66,11 @@ notebooks: $(BIN)/.installed
 # by WGAN_LAB_RUNS. Resumable: run it again after an interruption.
 pretrain: $(BIN)/.installed
 	$(BIN)/wgan-lab-pretrain
+
+# What `make pretrain` will cost on this machine, part by part, predicted from short
+# timed pieces (about 20 minutes), and the 2-D trainer's share of the matmul ceiling.
+pretrain-cost: $(BIN)/.installed
+	$(BIN)/python benchmarks/pretrain_cost.py
 
 # The notebooks' committed outputs: execute all four in full mode from the
 # pre-trained runs (refused while any is missing or stale) and stamp every cell

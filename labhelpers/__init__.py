@@ -17,6 +17,7 @@ One module per concern, each introduced by the notebook that first needs it:
 * ``latent``    - latent points, interpolation, the interactive explorer
 * ``quality``   - the MNIST classifier, Fréchet distance, digit coverage
 * ``exercises`` - checkers that tell a learner whether their own code is right
+* ``solutions`` - worked solutions of the exercises (``exercises.show_solution``)
 * ``stats``     - intervals over seeds, of differences, and of correlations
 * ``toy``       - the 2-D toy data of the WGAN-GP authors and how samples are scored
 * ``exact2d``   - the 2-D experiments of notebook 04, with exact answers
@@ -63,6 +64,7 @@ SUBMODULES = (
     "runs",
     "session",
     "settings",
+    "solutions",
     "stats",
     "toy",
     "training",

@@ -5,7 +5,16 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from labhelpers.exercises import check_gradient_penalty, check_slerp, check_wgan
+from labhelpers import solutions
+from labhelpers.exercises import (
+    check_gan,
+    check_gradient_penalty,
+    check_slerp,
+    check_wgan,
+    check_wgan_gp,
+    served_noise,
+    show_solution,
+)
 
 
 class Clip(keras.constraints.Constraint):
@@ -156,10 +165,6 @@ def test_gradient_penalty_checker_accepts_the_right_answer(capsys):
         (_penalty(eps_fn=lambda b: tf.random.uniform([b, 28, 28, 1])), "per example"),  # per pixel
         (_penalty(eps_fn=lambda b: tf.random.normal([b, 1, 1, 1])), "normal distribution"),
         (_penalty(norm_fn=lambda g: tf.reduce_sum(tf.square(g), axis=[1, 2, 3])), "not its square"),
-        (
-            _penalty(norm_fn=lambda g: tf.norm(tf.reshape(g, [tf.shape(g)[0], -1]), axis=1)),
-            "epsilon inside the square root",
-        ),
     ],
 )
 def test_gradient_penalty_checker_catches_known_mistakes(wrong, hint, capsys):
@@ -188,3 +193,172 @@ def test_slerp_checker(capsys):
     ):
         assert not check_slerp(wrong)
         assert hint in capsys.readouterr().out
+
+
+# -- equivalent code: other draw orders, the other interpolation, the authors' formula --------
+class NoiseDrawnFirst(MyWGAN):
+    """Draws all its noise before any update, the generator's first: another order
+    of draws than the package's (which draws each batch where it is used)."""
+
+    def train_step(self, real_images):
+        batches = tf.split(real_images, self.n_critic)
+        half = tf.shape(batches[0])[0]
+        z_gen = tf.random.normal([2 * half, self.latent_dim])
+        z_critic = [tf.random.normal([half, self.latent_dim]) for _ in batches]
+        real_losses, fake_losses = [], []
+        for real, z in zip(batches, z_critic):
+            fake = self.generator(z, training=True)
+            with tf.GradientTape() as tape:
+                loss_real = self.wasserstein(-1.0, self.critic(real, training=True))
+                loss_fake = self.wasserstein(1.0, self.critic(fake, training=True))
+                loss = loss_real + loss_fake
+            grads = tape.gradient(loss, self.critic.trainable_variables)
+            self.critic_optimizer.apply_gradients(zip(grads, self.critic.trainable_variables))
+            real_losses.append(loss_real)
+            fake_losses.append(loss_fake)
+        with tf.GradientTape() as tape:
+            gen_loss = self.wasserstein(
+                -1.0, self.critic(self.generator(z_gen, training=True), training=True)
+            )
+        variables = self.generator.trainable_variables
+        self.generator_optimizer.apply_gradients(zip(tape.gradient(gen_loss, variables), variables))
+        return {
+            "critic_real": tf.reduce_mean(real_losses),
+            "critic_fake": tf.reduce_mean(fake_losses),
+            "generator": gen_loss,
+        }
+
+
+def test_served_noise_depends_on_kind_shape_and_count_not_on_order():
+    with served_noise(3):
+        a1, b1, a2 = tf.random.normal([4, 2]), tf.random.uniform([3]), tf.random.normal([4, 2])
+    with served_noise(3):
+        b2, c1 = keras.random.uniform((3,)), tf.random.normal([4, 2])
+    np.testing.assert_array_equal(a1, c1)  # the first normal (4, 2) draw, whenever made
+    np.testing.assert_array_equal(b1, b2)  # tf and keras draws share the stream
+    assert not np.array_equal(a1, a2)  # the second draw of a shape is new numbers
+    with served_noise(3, flip_uniform=True):
+        np.testing.assert_allclose(tf.random.uniform([3]), 1.0 - b1.numpy(), atol=1e-7)
+    ints = tf.random.uniform([5], 0, 8, dtype=tf.int32)  # outside: TensorFlow's own again
+    assert ints.dtype == tf.int32
+
+
+def test_wgan_checker_accepts_another_draw_order(capsys):
+    assert check_wgan(NoiseDrawnFirst, Clip())
+    assert capsys.readouterr().out.startswith("Correct")
+
+
+def authors_penalty(critic, real, fake):
+    """The authors' code's formula: real + alpha (fake - real), no epsilon in the sqrt."""
+    alpha = tf.random.uniform([tf.shape(real)[0], 1, 1, 1])
+    x_hat = real + alpha * (fake - real)
+    with tf.GradientTape() as tape:
+        tape.watch(x_hat)
+        scores = critic(x_hat, training=True)
+    grads = tf.reshape(tape.gradient(scores, x_hat), [tf.shape(real)[0], -1])
+    return tf.reduce_mean(tf.square(tf.sqrt(tf.reduce_sum(tf.square(grads), axis=1)) - 1.0))
+
+
+def test_penalty_checker_accepts_the_authors_formula_with_a_note(capsys):
+    assert check_gradient_penalty(authors_penalty)
+    out = capsys.readouterr().out
+    assert out.startswith("Correct") and "numerical safeguard" in out
+
+
+# -- WGAN-GP and GAN trainers: the solutions, equivalent code and known mistakes ----------
+class PenaltyFirst(solutions.MyWGANGP):
+    """The penalty's random numbers drawn before the fakes' noise; the course's
+    interpolation eps real + (1 - eps) fake."""
+
+    def train_step(self, real_images):
+        c_vars, g_vars = self.critic.trainable_variables, self.generator.trainable_variables
+        reals, fakes, gps = [], [], []
+        for real in tf.split(real_images, self.n_critic):
+            eps = tf.random.uniform([tf.shape(real)[0], 1, 1, 1])
+            fake = self.generator(tf.random.normal([tf.shape(real)[0], 50]), training=True)
+            with tf.GradientTape() as tape:
+                reals.append(solutions.wasserstein(-1.0, self.critic(real, training=True)))
+                fakes.append(solutions.wasserstein(1.0, self.critic(fake, training=True)))
+                x_hat = eps * real + (1.0 - eps) * fake
+                with tf.GradientTape() as inner:
+                    inner.watch(x_hat)
+                    scores = self.critic(x_hat, training=True)
+                g = inner.gradient(scores, x_hat)
+                norms = tf.sqrt(tf.reduce_sum(tf.square(g), axis=[1, 2, 3]) + 1e-12)
+                gps.append(tf.reduce_mean(tf.square(norms - 1.0)))
+                loss = reals[-1] + fakes[-1] + 10.0 * gps[-1]
+            self.c_opt.apply_gradients(zip(tape.gradient(loss, c_vars), c_vars))
+        z = tf.random.normal([2 * tf.shape(real)[0], 50])
+        with tf.GradientTape() as tape:
+            l_gen = solutions.wasserstein(
+                -1.0, self.critic(self.generator(z, training=True), training=True)
+            )
+        self.g_opt.apply_gradients(zip(tape.gradient(l_gen, g_vars), g_vars))
+        return {
+            "critic_real": tf.reduce_mean(reals),
+            "critic_fake": tf.reduce_mean(fakes),
+            "generator": l_gen,
+            "gp": tf.reduce_mean(gps),
+        }
+
+
+class NoPenalty(solutions.MyWGANGP):
+    def __init__(self, generator, critic):
+        super().__init__(generator, critic, gp_weight=0.0)
+
+
+class RMSpropGP(solutions.MyWGANGP):
+    def compile(self):
+        super().compile()
+        self.c_opt = keras.optimizers.RMSprop(1e-4)
+        self.g_opt = keras.optimizers.RMSprop(1e-4)
+
+
+class Unfinished(keras.Model):
+    pass
+
+
+def test_wgan_gp_checker(capsys):
+    for right in (solutions.MyWGANGP, PenaltyFirst):  # either interpolation, either order
+        assert check_wgan_gp(right)
+        assert capsys.readouterr().out.startswith("Correct")
+    for wrong, hint in (
+        (NoPenalty, "10 x penalty"),
+        (RMSpropGP, "Adam(1e-4"),
+        (Unfinished, "no train_step of its own"),
+    ):
+        assert not check_wgan_gp(wrong)
+        out = capsys.readouterr().out
+        assert out.startswith("Not yet") and hint in out
+
+
+class SwappedGANLabels(solutions.MyGAN):
+    def __init__(self, generator, discriminator):
+        super().__init__(generator, discriminator)
+        bce = keras.losses.BinaryCrossentropy()
+        self.bce = lambda y, p: bce(1.0 - y, p)
+
+
+def test_gan_checker(capsys):
+    assert check_gan(solutions.MyGAN)
+    assert capsys.readouterr().out.startswith("Correct")
+    assert not check_gan(SwappedGANLabels)
+    out = capsys.readouterr().out
+    assert out.startswith("Not yet") and "against 1" in out
+    assert not check_gan(Unfinished)
+    assert "no train_step" in capsys.readouterr().out
+
+
+def test_every_solution_passes_its_checker_and_is_shown(capsys):
+    assert check_wgan(solutions.MirrorWGAN, Clip(), mirror=True)
+    assert check_slerp(solutions.slerp)
+    assert check_gradient_penalty(solutions.penalty)
+    capsys.readouterr()
+    for name in solutions.SOLUTIONS:
+        show_solution(name)
+        shown = capsys.readouterr().out
+        assert "def " in shown or "class " in shown
+    show_solution("wgan_gp")
+    assert "def penalty" in capsys.readouterr().out  # what the class needs comes with it
+    with pytest.raises(ValueError, match="choose one of"):
+        show_solution("nope")
