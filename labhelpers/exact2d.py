@@ -153,6 +153,12 @@ class StackedMLP:
         return x
 
 
+def clip_all(variables: list) -> None:
+    """The WGAN's constraint: every critic parameter clipped to ``[-CLIP, CLIP]``."""
+    for v in variables:
+        v.assign(tf.clip_by_value(v, -CLIP, CLIP))
+
+
 # -- the three methods, stacked ------------------------------------------------------------
 METHOD_NAMES = ("wgan", "wgan-gp", "gan")
 
@@ -260,8 +266,7 @@ class StackedRun:
 
     def _clip(self):
         if self.setup.method == "wgan":
-            for v in self.critic.variables:
-                v.assign(tf.clip_by_value(v, -CLIP, CLIP))
+            clip_all(self.critic.variables)
 
     @tf.function
     def _train(self, start, steps):
@@ -424,8 +429,7 @@ def _known_answer(thetas, steps, width, seed) -> dict[str, np.ndarray]:
         opt = optimizer(method)
         opt.build(critic.variables)
         if method == "wgan":
-            for v in critic.variables:
-                v.assign(tf.clip_by_value(v, -CLIP, CLIP))
+            clip_all(critic.variables)
 
         @tf.function
         def fit(n_steps, critic=critic, opt=opt, method=method):
@@ -437,8 +441,7 @@ def _known_answer(thetas, steps, width, seed) -> dict[str, np.ndarray]:
                 grads = tape.gradient(total, critic.variables)
                 opt.apply_gradients(zip(grads, critic.variables))
                 if method == "wgan":
-                    for v in critic.variables:
-                        v.assign(tf.clip_by_value(v, -CLIP, CLIP))
+                    clip_all(critic.variables)
 
         def measure_judge(critic=critic, method=method):
             real, fake = example_1(theta, N_KNOWN)

@@ -9,6 +9,7 @@ prints is an interval of a *difference* or a correlation with its own interval
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -143,9 +144,20 @@ def samples_figure(panels: list, data) -> None:
 
 
 # -- section 4: sensitivity ----------------------------------------------------------------------
+@functools.lru_cache(maxsize=64)
+def _stored(folder: Path, name: str) -> dict:
+    return exact2d.load(folder, name)
+
+
+def _result(folder: Path, setup) -> dict:
+    """A stored 2-D result, read from disk once per notebook session (the tables and
+    figures below read the same files several times)."""
+    return _stored(Path(folder), setup if isinstance(setup, str) else setup.name)
+
+
 def final_w1(folder: Path, setup) -> np.ndarray:
     """The final exact W1 of each seed of a stored 2-D run (non-finite runs left out)."""
-    w1 = exact2d.load(folder, setup)["w1"][:, -1]
+    w1 = _result(folder, setup)["w1"][:, -1]
     return w1[np.isfinite(w1)]
 
 
@@ -197,7 +209,7 @@ def successes_table(folder: Path, modes: int = 8) -> None:
             mine = sorted((getattr(s, knob), s) for s in setups if s.method == m)
             if mine:
                 counts = [
-                    f"{what}{v:g}: {int((exact2d.load(folder, s)['modes'][:, -1] == modes).sum())}"
+                    f"{what}{v:g}: {int((_result(folder, s)['modes'][:, -1] == modes).sum())}"
                     for v, s in mine
                 ]
                 print(f"{TITLE[m]:16s} " + ", ".join(counts))
@@ -221,7 +233,7 @@ def cross_run_table(folder: Path) -> None:
     for m in exact2d.METHOD_NAMES:
         est, w1 = [], []
         for s in (s for s in exact2d.LR_SWEEP if s.method == m):
-            result = exact2d.load(folder, s)
+            result = _result(folder, s)
             est += list(result["estimate"][:, -1])
             w1 += list(result["w1"][:, -1])
         est, w1 = np.array(est), np.array(w1)

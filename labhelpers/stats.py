@@ -14,8 +14,8 @@ Tools, all standard and small enough to read:
   :func:`mean_correlation`: correlations with intervals that fit them, and one
   that a shared time trend cannot fake.
 
-:func:`verdict` (two intervals compared by overlap) is what notebook 04 used
-before it compared differences; it stays until 04 moves.
+Two intervals that overlap do not say "no difference": compare the interval
+of the difference instead (:func:`welch_difference`).
 """
 
 from __future__ import annotations
@@ -85,41 +85,6 @@ def bootstrap_interval(
         return value, (float("nan"), float("nan"))
     low, high = np.percentile(draws, [2.5, 97.5])
     return value, (float(low), float(high))
-
-
-def verdict(
-    name_a: str,
-    interval_a: tuple[float, float],
-    name_b: str,
-    interval_b: tuple[float, float],
-    higher_is_better: bool = True,
-) -> str:
-    """Which of two 95 % intervals is better, or "cannot tell" when they overlap."""
-    (low_a, high_a), (low_b, high_b) = interval_a, interval_b
-    if low_a > high_b or low_b > high_a:
-        a_higher = low_a > high_b
-        better, worse = (name_a, name_b) if a_higher == higher_is_better else (name_b, name_a)
-        return f"{better} better than {worse}"
-    return f"cannot tell {name_a} from {name_b}"
-
-
-TRACKS = 0.5  # a rank correlation whose whole 95 % interval lies above this "tracks"
-
-
-def tracking_verdict(interval: tuple[float, float], threshold: float = TRACKS) -> str:
-    """Words for a rank correlation's 95 % interval: "tracks" when all of it lies above
-    ``threshold``, "does not track" when all of it lies below (and "moved against
-    quality" when all of it is negative), else "cannot tell"."""
-    low, high = interval
-    if not (np.isfinite(low) and np.isfinite(high)):
-        return "cannot tell (too few epochs or seeds)"
-    if low > threshold:
-        return "tracks"
-    if high < 0:
-        return "does not track: it moved against quality"
-    if high < threshold:
-        return "does not track"
-    return "cannot tell"
 
 
 # -- differences, correlations and what may be concluded ------------------------------------

@@ -51,20 +51,6 @@ def test_bootstrap_interval_resamples_whole_groups():
     assert stats.bootstrap_interval(same, np.mean, n_boot=50)[1] == (1.0, 1.0)
 
 
-def test_verdict_says_cannot_tell_when_intervals_overlap():
-    assert stats.verdict("A", (1, 2), "B", (1.5, 3)) == "cannot tell A from B"
-    assert stats.verdict("A", (3, 4), "B", (1, 2)) == "A better than B"
-    assert stats.verdict("A", (3, 4), "B", (1, 2), higher_is_better=False) == "B better than A"
-
-
-def test_tracking_verdict_uses_the_whole_interval():
-    assert stats.tracking_verdict((0.6, 0.9)) == "tracks"
-    assert stats.tracking_verdict((-0.2, 0.4)) == "does not track"
-    assert stats.tracking_verdict((-0.9, -0.3)).endswith("moved against quality")
-    assert stats.tracking_verdict((0.2, 0.9)) == "cannot tell"
-    assert stats.tracking_verdict((float("nan"), float("nan"))).startswith("cannot tell")
-
-
 def test_t_quantile_beyond_the_table():
     """From 31 degrees of freedom on, the expansion, not 1.96 (exact values to 6 places)."""
     for df, exact in [(31, 2.039513), (40, 2.021075), (120, 1.979930)]:
