@@ -23,8 +23,14 @@ def atomic_savefig(fig: plt.Figure, path: str | os.PathLike, **kwargs) -> Path:
     return atomic_write(path, lambda tmp: fig.savefig(tmp, **kwargs))
 
 
+GRID_TILE_INCHES = 0.6  # a saved grid's inches per digit
+GRID_TITLE_INCHES = 0.5  # and the band above the digits for its title
+GRID_DPI = 80  # its resolution
+GRID_GAP = 2  # pixels between the digits of a mosaic
+
+
 def mosaic(
-    images: np.ndarray, cols: int | None = None, gap: int = 2, fill: float = -0.85
+    images: np.ndarray, cols: int | None = None, gap: int = GRID_GAP, fill: float = -0.85
 ) -> np.ndarray:
     """Images ``(N, H, W, 1)`` in [-1, 1] tiled into one 2-D array, ``cols`` per row,
     ``gap`` pixels apart; the gaps hold ``fill`` (the palest grey once drawn in
@@ -44,14 +50,14 @@ def image_grid(
     images: np.ndarray,
     title: str,
     cols: int | None = None,
-    size: float = 0.6,
+    size: float = GRID_TILE_INCHES,
 ) -> plt.Figure:
     """A figure with ``images`` (N, 28, 28, 1) in [-1, 1] on a square-ish grid: one
     mosaic drawn by one ``imshow``, black ink on white paper."""
     n = len(images)
     cols = cols or int(np.ceil(np.sqrt(n)))
     rows = int(np.ceil(n / cols))
-    fig, ax = plt.subplots(figsize=(cols * size, rows * size + 0.5))
+    fig, ax = plt.subplots(figsize=(cols * size, rows * size + GRID_TITLE_INCHES))
     ax.imshow(mosaic(images, cols), cmap="gray_r", vmin=-1, vmax=1)
     ax.axis("off")
     ax.set_title(title)
@@ -65,7 +71,7 @@ def save_image_grid(
     """Draw :func:`image_grid` into a PNG file and close the figure."""
     fig = image_grid(images, title, cols=cols)
     try:
-        return atomic_savefig(fig, path, dpi=80)
+        return atomic_savefig(fig, path, dpi=GRID_DPI)
     finally:
         plt.close(fig)
 
@@ -192,13 +198,36 @@ def make_animation(
     )
 
 
+def read_grid(path: str | os.PathLike) -> np.ndarray:
+    """A grid PNG saved by :func:`save_image_grid`, without the title drawn into it.
+
+    A saved grid carries its own small title (useful when the file is opened on its
+    own); beside a figure's title it is clutter, too small to read. The layout is
+    known (:func:`image_grid`'s tile size and title band, :data:`GRID_DPI`), so the
+    mosaic's shape in tiles follows from the PNG's size, and the mosaic is the
+    block of that aspect ratio at the bottom of the inked columns.
+    """
+    image = plt.imread(str(path))
+    height, width = image.shape[:2]
+    cols = round(width / (GRID_DPI * GRID_TILE_INCHES))
+    rows = round((height / GRID_DPI - GRID_TITLE_INCHES) / GRID_TILE_INCHES)
+    ink = (image[..., :3].mean(-1) if image.ndim == 3 else image) < 0.99
+    if cols < 1 or rows < 1 or not ink.any():
+        return image
+    used_cols, used_rows = np.where(ink.any(0))[0], np.where(ink.any(1))[0]
+    left, right, bottom = used_cols[0], used_cols[-1], used_rows[-1]
+    aspect = (rows * (28 + GRID_GAP) - GRID_GAP) / (cols * (28 + GRID_GAP) - GRID_GAP)
+    top = max(0, bottom + 1 - round((right + 1 - left) * aspect))
+    return image[top : bottom + 1, left : right + 1]
+
+
 def show_images(
     paths: Sequence[str | os.PathLike], titles: Sequence[str], width: float = 4.5
 ) -> plt.Figure:
-    """Show saved PNGs (e.g. per-epoch grids) side by side, each with a title."""
+    """Show saved grid PNGs (:func:`read_grid`) side by side, each with a title."""
     fig, axes = plt.subplots(1, len(paths), figsize=(width * len(paths), width), squeeze=False)
     for ax, path, title in zip(axes.flat, paths, titles):
-        ax.imshow(plt.imread(str(path)))
+        ax.imshow(read_grid(path))
         ax.set_title(title)
         ax.axis("off")
     fig.tight_layout()

@@ -15,7 +15,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 
-from . import exact2d, quality, stats
+from . import exact2d, plotting, quality, stats
 
 COLOUR = {"wgan": "tab:blue", "wgan-gp": "tab:orange", "gan": "tab:green"}
 TITLE = {"wgan": "WGAN (clipping)", "wgan-gp": "WGAN-GP", "gan": "GAN"}
@@ -254,7 +254,7 @@ def grids_figure(runs: dict, contestants: dict, seeds, iterations: int) -> None:
     )
     for row, s in zip(np.atleast_2d(axes), seeds):
         for ax, k in zip(row, contestants):
-            ax.imshow(plt.imread(runs[k, s].grids[-1]), cmap="gray")
+            ax.imshow(plotting.read_grid(runs[k, s].grids[-1]), cmap="gray")
             ax.set_title(f"{contestants[k][0]}, seed {s}", fontsize=10)
             ax.axis("off")
     fig.suptitle(f"Samples after {iterations} iterations")
