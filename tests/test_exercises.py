@@ -362,3 +362,29 @@ def test_every_solution_passes_its_checker_and_is_shown(capsys):
     assert "def penalty" in capsys.readouterr().out  # what the class needs comes with it
     with pytest.raises(ValueError, match="choose one of"):
         show_solution("nope")
+
+
+class GANNoiseFirst(solutions.MyGAN):
+    """Draws the generator update's noise before the discriminator's: another order."""
+
+    def train_step(self, real_images):
+        c_vars, g_vars = self.critic.trainable_variables, self.generator.trainable_variables
+        real = real_images
+        z_gen = tf.random.normal([2 * tf.shape(real)[0], 50])
+        fake = self.generator(tf.random.normal([tf.shape(real)[0], 50]), training=True)
+        with tf.GradientTape() as tape:
+            p_real, p_fake = self.critic(real, training=True), self.critic(fake, training=True)
+            real_loss = self.bce(tf.ones_like(p_real), p_real)
+            fake_loss = self.bce(tf.zeros_like(p_fake), p_fake)
+            loss = real_loss + fake_loss
+        self.c_opt.apply_gradients(zip(tape.gradient(loss, c_vars), c_vars))
+        with tf.GradientTape() as tape:
+            p_gen = self.critic(self.generator(z_gen, training=True), training=True)
+            l_gen = self.bce(tf.ones_like(p_gen), p_gen)
+        self.g_opt.apply_gradients(zip(tape.gradient(l_gen, g_vars), g_vars))
+        return {"critic_real": real_loss, "critic_fake": fake_loss, "generator": l_gen}
+
+
+def test_gan_checker_accepts_another_draw_order(capsys):
+    assert check_gan(GANNoiseFirst)
+    assert capsys.readouterr().out.startswith("Correct")
