@@ -362,6 +362,49 @@ def final_scores_table(curves: dict, contestants: dict, seeds, floor: float, pai
         print("  " + words)
 
 
+def reference_uncertainty_table(
+    runs: dict, classifier, reference, contestants: dict, seeds, n: int, seed: int, pairs=()
+) -> None:
+    """Each run's final score with the 95 % range that resampling the reference sevens
+    gives (:func:`labhelpers.quality.reference_resamples`), how wide it is against the
+    spread of the seeds, and for each pair of contestants the range of the difference of
+    their mean scores when both meet the same resampled reference."""
+    from .latent import generate, latent_points
+
+    keys = [(k, s) for k in contestants for s in seeds]
+    feats = [
+        quality.features(classifier, generate(runs[key].generator, latent_points(n, 50, seed=seed)))
+        for key in keys
+    ]
+    draws = dict(zip(keys, quality.reference_resamples(reference, feats).T))
+    point = {key: quality.frechet_distance(reference, f) for key, f in zip(keys, feats)}
+    print(
+        f"final score, and its 95 % range over resamplings of the {len(reference)} reference sevens"
+    )
+    for k, (name, _) in contestants.items():
+        cells, widths = [], []
+        for s in seeds:
+            low, high = np.percentile(draws[k, s], [2.5, 97.5])
+            cells.append(f"{point[k, s]:6.2f} [{low:6.2f}, {high:6.2f}]")
+            widths.append(high - low)
+        spread = np.ptp([point[k, s] for s in seeds])
+        print(
+            f"  {name:18s} "
+            + "  ".join(cells)
+            + f"   range {np.mean(widths):4.1f} wide; seeds span {spread:4.1f}"
+        )
+    if pairs:
+        print("difference of mean scores, the same resampled reference for both (95 % range):")
+    for a, b in pairs:
+        diff = np.mean([draws[a, s] for s in seeds], 0) - np.mean([draws[b, s] for s in seeds], 0)
+        low, high = np.percentile(diff, [2.5, 97.5])
+        plain = np.mean([point[a, s] for s in seeds]) - np.mean([point[b, s] for s in seeds])
+        print(
+            f"  {contestants[a][0]} minus {contestants[b][0]}: {plain:+.1f}, "
+            f"over resampled references [{low:+.1f}, {high:+.1f}]"
+        )
+
+
 def estimate_per_iteration(run, judge: str) -> tuple[np.ndarray, np.ndarray]:
     """Each iteration's epoch and training-mode estimate from the run's history: the
     WGANs' mean D(real) - mean D(fake), the GAN's Jensen-Shannon lower bound."""

@@ -17,6 +17,8 @@ from labhelpers.quality import (
     frechet_distance,
     heldout_reference,
     real_floor,
+    reference_bootstrap,
+    reference_resamples,
     total_variation,
     train_classifier,
 )
@@ -115,3 +117,29 @@ def test_confident_histogram_counts_only_confident_images(classifier, sevens):
     assert confident_noise < confident
     assert total_variation(histogram, histogram) == 0.0
     assert total_variation(np.eye(10)[0], np.eye(10)[1]) == 1.0
+
+
+def test_reference_bootstrap_measures_the_reference_sets_own_uncertainty():
+    """Synthetic features: the interval brackets the spread a fresh reference would give,
+    it narrows as the reference grows, and a seed repeats it."""
+    rng = np.random.default_rng(0)
+    generated = rng.normal(size=(400, 8))
+    small, large = rng.normal(size=(100, 8)), rng.normal(size=(1600, 8))
+    score, (low, high) = reference_bootstrap(small, generated, n_boot=300)
+    assert low <= high and high - low > 0
+    assert reference_bootstrap(small, generated, n_boot=300) == (score, (low, high))
+    _, (low_l, high_l) = reference_bootstrap(large, generated, n_boot=300)
+    assert high_l - low_l < 0.5 * (high - low)  # 16 times the reference: about 4x narrower
+    # fresh references of the same size scatter about as widely as the bootstrap says
+    fresh = [frechet_distance(rng.normal(size=(100, 8)), generated) for _ in range(300)]
+    spread = np.percentile(fresh, 97.5) - np.percentile(fresh, 2.5)
+    assert 0.5 < (high - low) / spread < 2.0
+
+
+def test_reference_resamples_are_shared_between_generated_sets():
+    rng = np.random.default_rng(1)
+    reference, a, b = rng.normal(size=(60, 4)), rng.normal(size=(200, 4)), rng.normal(size=(200, 4))
+    draws = reference_resamples(reference, [a, b, a], n_boot=20)
+    assert draws.shape == (20, 3)
+    np.testing.assert_array_equal(draws[:, 0], draws[:, 2])  # same set, same resamplings
+    assert not np.array_equal(draws[:, 0], draws[:, 1])
