@@ -105,6 +105,7 @@ class _Method:
     """What a trainer checker needs to know about one method: how to build the
     package's trainer and its judge, and what to say when something differs."""
 
+    label: str  # what the learner's class is, in messages ("your WGAN")
     reference: Callable
     build_judge: Callable
     real_hint: str
@@ -225,12 +226,13 @@ def _compare_trainers(
                         f"iteration {it + 1}: {hint}."
                     )
     return True, (
-        f"{iterations} iterations of your {learner_class.__name__} gave the same losses "
+        f"{iterations} iterations of your {method.label} gave the same losses "
         f"and the same weights as labhelpers.training.{type(ours).__name__}"
     )
 
 
 _WGAN = _Method(
+    label="WGAN",
     reference=WGAN,
     build_judge=lambda constraint=None: build_critic(constraint=constraint),
     real_hint="the label of real images is -1, so the loss on real is -mean D(real).",
@@ -245,6 +247,7 @@ _WGAN = _Method(
 )
 
 _WGAN_GP = _Method(
+    label="WGAN-GP",
     reference=WGANGP,
     build_judge=lambda constraint=None: build_gp_critic(),
     real_hint="the label of real images is -1, so the loss on real is -mean D(real).",
@@ -262,6 +265,7 @@ _WGAN_GP = _Method(
 )
 
 _GAN = _Method(
+    label="GAN",
     reference=GAN,
     build_judge=lambda constraint=None: build_discriminator(),
     real_hint="the discriminator's loss on real images is the binary cross-entropy against 1.",
