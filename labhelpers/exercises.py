@@ -246,22 +246,23 @@ _WGAN = _Method(
     "variables only, with RMSprop(5e-5)",
 )
 
-_WGAN_GP = _Method(
+_GP_ADAM = "Adam(1e-4, beta_1=0.5, beta_2=0.9)"  # WGAN-GP's optimiser, as the package's
+_WGAN_GP = replace(
+    _WGAN,  # the WGAN's labels and generator loss; the critic, its update and Adam differ
     label="WGAN-GP",
     reference=WGANGP,
     build_judge=lambda constraint=None: build_gp_critic(),
-    real_hint="the label of real images is -1, so the loss on real is -mean D(real).",
     fake_hint="fakes get label +1, one half batch from generator(z, training=True) per "
     "critic update; the penalty is not part of critic_fake.",
     generator_hint="it is -mean D(G(z)) on a full batch (2 x half) of new fakes, as in the WGAN.",
     critic_update_hint="each critic update minimises critic_real + critic_fake + "
-    "10 x penalty (the penalty on the same real and fake half batches), with "
-    "Adam(1e-4, beta_1=0.5, beta_2=0.9) and no clipping",
+    f"10 x penalty (the penalty on the same real and fake half batches), with {_GP_ADAM} "
+    "and no clipping",
     generator_update_hint="the generator changes in one update per iteration, on its own "
-    "variables only, with Adam(1e-4, beta_1=0.5, beta_2=0.9)",
+    f"variables only, with {_GP_ADAM}",
     drift_hint=" The logged losses average the n_critic updates, so a critic that learns "
     "differently shows here too: does each update's loss add 10 x penalty, and do both "
-    "networks use Adam(1e-4, beta_1=0.5, beta_2=0.9)?",
+    f"networks use {_GP_ADAM}?",
 )
 
 _GAN = _Method(
