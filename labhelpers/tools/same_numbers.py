@@ -18,8 +18,9 @@ a run of 6 iterations (batch 16, the first 256 training sevens, two epochs of
 (kernels clipped, every parameter clipped); and for the 2-D experiments
 (:mod:`labhelpers.exact2d`), the logged estimates, exact W1 and high-quality
 shares of tiny stacked runs of each method, and the known-answer experiment
-on two thetas. On one machine the numbers come out identical; across CPUs the
-last digits may differ, hence the tolerance of :func:`differences`.
+on two thetas. On one machine these short runs come out identical (970-iteration
+WGAN-GP runs need not: the README's "The same seed on the same machine"); across
+CPUs the last digits may differ, hence the tolerance of :func:`differences`.
 """
 
 from __future__ import annotations
