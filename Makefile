@@ -20,7 +20,7 @@ MNIST_NPZ ?= $(SHARED_MNIST)
 export MNIST_NPZ
 endif
 
-.PHONY: check-python lab test unit lint notebooks pretrain pretrain-cost outputs readme-images numbers benchmark precision-quality
+.PHONY: check-python lab lock test unit lint notebooks pretrain pretrain-cost outputs readme-images numbers benchmark precision-quality
 
 define CHECK_PYTHON
 @test -n "$(PYTHON)" || { echo "error: no Python 3.10-3.13 found (TensorFlow 2.21 needs one): install one, or name it with PYTHON=/path/to/python3.12" >&2; exit 1; }
@@ -36,9 +36,14 @@ $(BIN)/.installed: requirements.txt pyproject.toml
 	$(CHECK_PYTHON)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
-	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -m pip install --quiet -c requirements.txt -e ".[course,dev]"
 	touch $@
+
+# Record the installed versions as requirements.txt (the constraints make installs with).
+lock: $(BIN)/.installed
+	{ sed -n '/^#/p' requirements.txt; $(BIN)/python -m pip freeze --exclude-editable \
+	  | grep -v '^labhelpers' | sed 's/$$/ ; python_version == "3.11"/'; } > requirements.txt.new
+	mv requirements.txt.new requirements.txt
 
 # (--allow-root only where you are root, as in many containers.)
 lab: $(BIN)/.installed

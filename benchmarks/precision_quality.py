@@ -6,7 +6,7 @@
 
 Trains every (method, precision, seed) at the reference budget on the sevens
 into ``runs/precision/<method>-<precision>-s<seed>`` with ``labhelpers.train``
-and appends one line per run (wall time, it/s, the code's hash) to
+and appends one line per run (wall time, it/s, the numerics version) to
 ``runs/precision/results.jsonl``. Runs already there are skipped, so the
 script can be stopped and started again. Then it scores every final
 generator with the course's quality score (:mod:`labhelpers.quality`: as many
@@ -32,7 +32,7 @@ from labhelpers.latent import generate, latent_points
 
 def train_missing(root, methods, seeds, precisions, done: dict) -> None:
     """Train every run that ``results.jsonl`` does not list yet."""
-    code = lh.runs.code_version()  # the code this process runs, read before any edit
+    numerics = lh.numerics.NUMERICS  # what this process computes, read before any edit
     for method in methods:
         for seed in seeds:
             for precision in precisions:
@@ -52,7 +52,7 @@ def train_missing(root, methods, seeds, precisions, done: dict) -> None:
                     "seed": seed,
                     "it_per_s": rate,
                     "wall_s": wall,
-                    "code": code,
+                    "numerics": numerics,
                 }
                 with open(root / "results.jsonl", "a") as f:
                     f.write(json.dumps(row) + "\n")

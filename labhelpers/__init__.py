@@ -8,6 +8,7 @@ One module per concern, each introduced by the notebook that first needs it:
 * ``losses``    - Wasserstein loss and gradient penalty
 * ``training``  - WGAN, WGAN-GP and GAN as ``keras.Model`` subclasses
 * ``methods``   - the registry that names the methods and their critics
+* ``numerics``  - the numerics versions that runs and outputs record
 * ``precision`` - float32 or bfloat16, and ``auto``
 * ``runs``      - a run's specification (``RunSpec``), its folder (``Run``) and
                   the runs the notebooks load (``course_run``)
@@ -57,6 +58,7 @@ SUBMODULES = (
     "losses",
     "methods",
     "models",
+    "numerics",
     "plotting",
     "precision",
     "quality",

@@ -477,20 +477,15 @@ JUDGE_STRENGTH = tuple(Setup(m, n_critic=k) for m in ("gan", "wgan-gp") for k in
 EXPERIMENTS = tuple(dict.fromkeys((*MAIN, *FAILING, *LR_SWEEP, *JUDGE_STRENGTH)))
 
 
-def code_version() -> str:
-    """The syntax hash of this module and of the 2-D data (labhelpers.runs.syntax_hash):
-    stored results made by other code are redone."""
-    from . import toy
-    from .runs import canonical_version, syntax_hash
+def _stored(path: Path) -> dict | None:
+    """The result stored at ``path`` when it was made at the current numerics version."""
+    from .numerics import NUMERICS_2D, recorded
 
-    return canonical_version("exact2d-" + syntax_hash([Path(__file__), Path(toy.__file__)]))
-
-
-def _stored(path: Path, code: str) -> dict | None:
     if not path.is_file():
         return None
     with np.load(path) as f:
-        return dict(f) if f["code"].item() == code else None
+        result = dict(f)
+    return result if recorded(result, "numerics_2d") == NUMERICS_2D else None
 
 
 def run_all(
@@ -502,21 +497,21 @@ def run_all(
     width: int = WIDTH,
 ) -> bool:
     """The known-answer experiment and every run of ``setups`` into ``folder``
-    (``known_answer.npz``, ``<setup.name>.npz``), skipping those already stored by the
-    current code. Returns True when anything was computed."""
+    (``known_answer.npz``, ``<setup.name>.npz``), skipping those already stored at the
+    current numerics version. Returns True when anything was computed."""
+    from .numerics import NUMERICS_2D
     from .runs import atomic_write
 
     folder = Path(folder)
-    code = code_version()
-    todo: list = [] if _stored(folder / "known_answer.npz", code) else ["known answer"]
-    todo += [s for s in setups if _stored(folder / f"{s.name}.npz", code) is None]
+    todo: list = [] if _stored(folder / "known_answer.npz") else ["known answer"]
+    todo += [s for s in setups if _stored(folder / f"{s.name}.npz") is None]
     for i, item in enumerate(todo, 1):
         t0 = time.perf_counter()
         if item == "known answer":
             name, result = "known_answer", known_answer(steps=judge_steps, width=width)
         else:
             name, result = item.name, train_runs(item, seeds, iterations, width=width)
-        result["code"] = np.asarray(code)
+        result["numerics_2d"] = np.asarray(NUMERICS_2D)
         atomic_write(folder / f"{name}.npz", lambda tmp, r=result: np.savez(tmp, **r))
         print(f"2-D [{i}/{len(todo)}] {name}: {time.perf_counter() - t0:.0f} s", flush=True)
     return bool(todo)
@@ -546,7 +541,6 @@ def tracking(result: dict) -> dict:
 
 def missing(folder: Path, setups: tuple[Setup, ...] = EXPERIMENTS) -> list[str]:
     """The stored results of :func:`run_all` that are missing from ``folder`` or were
-    made by other code (``make outputs`` refuses to start without them)."""
-    code = code_version()
+    made at another numerics version (``make outputs`` refuses to start without them)."""
     names = ["known_answer", *(s.name for s in setups)]
-    return [n for n in names if _stored(Path(folder) / f"{n}.npz", code) is None]
+    return [n for n in names if _stored(Path(folder) / f"{n}.npz") is None]

@@ -11,12 +11,8 @@
   methods, never file names.
 * :data:`COURSE_RUNS` - every run the notebooks load, named once, and
   :func:`course_run`, which loads one (or trains it when it is missing).
-* :func:`code_version` - what a run records about the code that made it: a hash
-  of the *syntax* of :data:`TRAINING_CODE` (comments, docstrings and formatting
-  left out), so that correcting prose never makes a pre-trained run stale.
-  A refactor that changes the syntax but not the numbers is declared in
-  ``code_versions.json`` after ``wgan-lab-numbers --accept`` has shown that
-  short seeded runs of every method give the recorded numbers.
+* A run records the numerics version of the code that made it
+  (:data:`labhelpers.numerics.NUMERICS`); it is stale once that version moves.
 
 A run folder holds:
 
@@ -37,12 +33,10 @@ can share a read-only folder of pre-trained runs with a whole class.
 
 from __future__ import annotations
 
-import ast
 import contextlib
 import csv
 import errno
 import functools
-import hashlib
 import json
 import os
 from collections.abc import Callable, Iterator
@@ -55,6 +49,7 @@ import numpy as np
 from .data import check_digit
 from .methods import JUDGES, get_method
 from .models import IMAGE_SHAPE
+from .numerics import NUMERICS, recorded
 from .precision import PRECISIONS
 from .settings import (
     REFERENCE_BATCH_SIZE,
@@ -63,63 +58,6 @@ from .settings import (
     run_dir,
     runs_root,
 )
-
-# -- the code a run records --------------------------------------------------------------
-
-# The modules whose code decides what a training run computes and records. Lessons,
-# plots, scores and tools are not here, so editing them never makes a run stale.
-TRAINING_CODE = (
-    "callbacks.py",
-    "data.py",
-    "losses.py",
-    "methods.py",
-    "models.py",
-    "precision.py",
-    "runs.py",
-    "session.py",
-    "training.py",
-)
-PACKAGE = Path(__file__).parent
-EQUIVALENT_VERSIONS_FILE = PACKAGE / "code_versions.json"
-
-
-def syntax_hash(paths: list[Path]) -> str:
-    """A short hash of the syntax trees of ``paths``: comments, docstrings, blank lines
-    and formatting do not change it; any change to what the code does does."""
-    digest = hashlib.sha256()
-    for path in paths:
-        tree = ast.parse(Path(path).read_text())
-        for node in ast.walk(tree):
-            body = getattr(node, "body", None)
-            if (
-                isinstance(body, list)
-                and body
-                and isinstance(body[0], ast.Expr)
-                and isinstance(body[0].value, ast.Constant)
-                and isinstance(body[0].value.value, str)
-            ):
-                node.body = body[1:] or [ast.Pass()]  # drop the docstring
-        digest.update(Path(path).name.encode() + b"\0" + ast.dump(tree).encode())
-    return digest.hexdigest()[:12]
-
-
-@functools.cache
-def _equivalent_versions() -> dict[str, str]:
-    if not EQUIVALENT_VERSIONS_FILE.is_file():
-        return {}
-    return json.loads(EQUIVALENT_VERSIONS_FILE.read_text())["same_numbers"]
-
-
-def canonical_version(version: str | None) -> str | None:
-    """The version ``version`` is declared equivalent to (itself when none)."""
-    return _equivalent_versions().get(version, version)
-
-
-def code_version(paths: list[Path] | None = None) -> str:
-    """The version of the training code that runs record (see the module's docstring)."""
-    paths = paths or [PACKAGE / name for name in TRAINING_CODE]
-    return canonical_version(syntax_hash(paths))
-
 
 # -- what a run is -----------------------------------------------------------------------
 
@@ -406,7 +344,7 @@ class Run:
         write_rows(rows, self.path(self.ESTIMATES))
 
     def meta(self) -> dict | None:
-        """The settings, epoch, iteration and code version of the saved state, or None."""
+        """The settings, epoch, iteration and numerics version of the saved state, or None."""
         if not self.path(self.STATE).is_file():
             return None
         arrays, meta = _open_state(self.path(self.STATE))
@@ -415,15 +353,15 @@ class Run:
 
     def status(self) -> str:
         """'complete', 'missing', 'partial (...)', 'stale (...)' or 'other settings (...)',
-        judged against :attr:`spec` and the current :func:`code_version`."""
+        judged against :attr:`spec` and the current :data:`labhelpers.numerics.NUMERICS`."""
         meta = self.meta() if self.folder.is_dir() else None
         if meta is None:
             return "missing"
         if self.spec is not None and identity_of(meta) != self.spec.identity():
             return f"other settings ({identity_of(meta)})"
-        made_by, now = canonical_version(meta.get("code")), code_version()
-        if made_by != now:
-            return f"stale (trained by code {meta.get('code')}, now {now})"
+        made_by = recorded(meta)
+        if made_by != NUMERICS:
+            return f"stale (trained at numerics version {made_by}, now {NUMERICS})"
         iterations = self.spec.iterations if self.spec is not None else REFERENCE_ITERATIONS
         if int(meta.get("iteration", 0)) < iterations:
             return f"partial (iteration {meta.get('iteration')} of {iterations})"
@@ -468,7 +406,7 @@ class Run:
             "epoch": int(epoch),
             "iteration": trainer.iteration,
             "precision": precision,
-            "code": code_version(),
+            "numerics": NUMERICS,
             "signature": signature,
         }
         arrays["meta"] = np.array(json.dumps(meta))

@@ -388,3 +388,117 @@ class GANNoiseFirst(solutions.MyGAN):
 def test_gan_checker_accepts_another_draw_order(capsys):
     assert check_gan(GANNoiseFirst)
     assert capsys.readouterr().out.startswith("Correct")
+
+
+# -- correct answers the checkers must accept, mistakes that need a useful hint ---------
+def rounded_penalty(critic, real, fake):
+    """A correct penalty with other arithmetic (g * g, 1e-10): other rounding."""
+    eps = tf.random.uniform([tf.shape(real)[0], 1, 1, 1])
+    x_hat = eps * real + (1.0 - eps) * fake
+    with tf.GradientTape() as tape:
+        tape.watch(x_hat)
+        scores = critic(x_hat, training=True)
+    g = tape.gradient(scores, x_hat)
+    return tf.reduce_mean((tf.sqrt(tf.reduce_sum(g * g, axis=[1, 2, 3]) + 1e-10) - 1.0) ** 2)
+
+
+class OtherRounding(solutions.MyWGANGP):
+    """Correct: only the penalty's arithmetic differs. A generator bias before a
+    BatchNorm has a true gradient of zero; Adam turns rounding noise there into
+    full-size steps, which the checker must not hold against the learner."""
+
+    def train_step(self, real_images):
+        original = solutions.penalty
+        solutions.penalty = rounded_penalty
+        try:
+            return super().train_step(real_images)
+        finally:
+            solutions.penalty = original
+
+
+class NoiseInOneCall(MyWGAN):
+    """Correct: the n_critic half batches of noise drawn in one call, then split."""
+
+    def train_step(self, real_images):
+        half = tf.shape(real_images)[0] // self.n_critic
+        zs = tf.split(tf.random.normal([self.n_critic * half, self.latent_dim]), self.n_critic)
+        real_losses, fake_losses = [], []
+        for real, z in zip(tf.split(real_images, self.n_critic), zs):
+            fake = self.generator(z, training=True)
+            with tf.GradientTape() as tape:
+                loss_real = self.wasserstein(-1.0, self.critic(real, training=True))
+                loss_fake = self.wasserstein(1.0, self.critic(fake, training=True))
+                loss = loss_real + loss_fake
+            grads = tape.gradient(loss, self.critic.trainable_variables)
+            self.critic_optimizer.apply_gradients(zip(grads, self.critic.trainable_variables))
+            real_losses.append(loss_real)
+            fake_losses.append(loss_fake)
+        z = tf.random.normal([2 * half, self.latent_dim])
+        with tf.GradientTape() as tape:
+            fake = self.generator(z, training=True)
+            gen_loss = self.wasserstein(-1.0, self.critic(fake, training=True))
+        grads = tape.gradient(gen_loss, self.generator.trainable_variables)
+        self.generator_optimizer.apply_gradients(zip(grads, self.generator.trainable_variables))
+        return {
+            "critic_real": tf.reduce_mean(real_losses),
+            "critic_fake": tf.reduce_mean(fake_losses),
+            "generator": gen_loss,
+        }
+
+
+def test_correct_variants_pass(capsys):
+    assert check_wgan_gp(OtherRounding), capsys.readouterr().out
+    assert check_wgan(NoiseInOneCall, Clip()), capsys.readouterr().out
+
+
+def unwatched_penalty(critic, real, fake):
+    eps = tf.random.uniform([tf.shape(real)[0], 1, 1, 1])
+    x_hat = eps * real + (1.0 - eps) * fake
+    with tf.GradientTape() as tape:
+        scores = critic(x_hat, training=True)  # no tape.watch(x_hat)
+    g = tape.gradient(scores, x_hat)
+    return tf.reduce_mean((tf.sqrt(tf.reduce_sum(tf.square(g), axis=[1, 2, 3])) - 1.0) ** 2)
+
+
+class PenaltyAfterTheTape(solutions.MyWGANGP):
+    """The penalty computed after the tape closed: the critic's update misses it."""
+
+    def train_step(self, real_images):
+        c_vars = self.critic.trainable_variables
+        for real in tf.split(real_images, self.n_critic):
+            fake = self.generator(tf.random.normal([tf.shape(real)[0], 50]), training=True)
+            with tf.GradientTape() as tape:
+                loss = solutions.wasserstein(-1.0, self.critic(real, training=True))
+                loss += solutions.wasserstein(1.0, self.critic(fake, training=True))
+            loss += self.gp_weight * solutions.penalty(self.critic, real, fake)
+            self.c_opt.apply_gradients(zip(tape.gradient(loss, c_vars), c_vars))
+        return {"critic_real": loss, "critic_fake": loss, "generator": loss}
+
+
+class MirrorGeneratorLabelLeft(Mirror):
+    """The mirror convention, but the generator still uses the course's label -1."""
+
+    def train_step(self, real_images):
+        self._in_generator = False
+        return super().train_step(real_images)
+
+    def wasserstein(self, label, scores):
+        if label == 1.0 and getattr(self, "_in_generator", False):
+            label = -1.0
+        return tf.reduce_mean(label * scores)
+
+    def generator_variables(self):
+        self._in_generator = True
+        return self.generator.trainable_variables
+
+
+def test_mistakes_get_a_hint_not_a_raw_error(capsys):
+    assert not check_gradient_penalty(unwatched_penalty)
+    out = capsys.readouterr().out
+    assert out.startswith("Not yet") and "tape.watch" in out
+    assert not check_wgan_gp(PenaltyAfterTheTape)
+    out = capsys.readouterr().out
+    assert out.startswith("Not yet") and ("GradientTape" in out or "penalty" in out), out
+    assert not check_wgan(MirrorGeneratorLabelLeft, Clip(), mirror=True)
+    out = capsys.readouterr().out
+    assert out.startswith("Not yet") and "mirror convention" in out, out

@@ -3,13 +3,13 @@
 import nbformat
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-from labhelpers.runs import code_version
+from labhelpers.numerics import NUMERICS, NUMERICS_2D
 from labhelpers.tools import outputs
 
 
 def stamped(*cells):
     notebook = new_notebook(cells=list(cells))
-    notebook.metadata[outputs.STAMP] = {"code": code_version()}
+    notebook.metadata[outputs.STAMP] = {"numerics": NUMERICS, "numerics_2d": NUMERICS_2D}
     for i, cell in enumerate(notebook.cells, 1):
         cell.execution_count = i
         cell.metadata[outputs.STAMP] = {"source": outputs.source_hash(cell.source)}
@@ -54,10 +54,13 @@ def test_each_problem_is_named():
         assert expected in text, expected
 
 
-def test_outputs_of_other_training_code_are_refused():
+def test_outputs_of_other_numerics_versions_are_refused():
     nb = stamped(new_code_cell("x = 1"))
-    nb.metadata[outputs.STAMP]["code"] = "000000000000"
-    assert "training code" in outputs.problems(nb)[0]
+    assert outputs.problems(nb) == []
+    nb.metadata[outputs.STAMP]["numerics_2d"] = NUMERICS_2D + 1
+    assert "numerics_2d version" in outputs.problems(nb)[0]
+    nb.metadata[outputs.STAMP] = {"code": "000000000000"}
+    assert "numerics version" in outputs.problems(nb)[0]
     del nb.metadata[outputs.STAMP]
     assert "no output stamp" in outputs.problems(nb)[0]
     nbformat.validate(stamped(new_code_cell("x = 1")))

@@ -10,7 +10,8 @@ must come from a real full-mode run of the current code. ``make outputs``
 2. it executes each notebook in full mode, in a fresh kernel, from the
    ``notebooks/`` folder;
 3. it stamps every code cell with a hash of its source, and the notebook with
-   the training code's version, the data it read and the seconds it took;
+   the numerics versions (:mod:`labhelpers.numerics`), the data it read and
+   the seconds it took;
 4. it writes the notebook only if :func:`problems` finds nothing wrong (an
    error, a traceback, a warning, text on stderr, a figure cell without its
    picture, a notebook over :data:`MAX_BYTES`).
@@ -34,7 +35,7 @@ from pathlib import Path
 
 import nbformat
 
-from ..runs import canonical_version, code_version
+from ..numerics import NUMERICS, NUMERICS_2D, recorded
 from ..settings import describe_data, quick_mode
 
 NOTEBOOKS_DIR = Path(__file__).resolve().parents[2] / "notebooks"  # the course's checkout
@@ -66,11 +67,12 @@ def problems(notebook: nbformat.NotebookNode, size: int | None = None) -> list[s
     meta = notebook.metadata.get(STAMP)
     if meta is None:
         return ["no output stamp: make the outputs with `make outputs`"]
-    if canonical_version(meta.get("code")) != code_version():
-        found.append(
-            f"outputs made by training code {meta.get('code')}, now {code_version()}: "
-            "run `make pretrain` and `make outputs`"
-        )
+    for key, now in (("numerics", NUMERICS), ("numerics_2d", NUMERICS_2D)):
+        if recorded(meta, key) != now:
+            found.append(
+                f"outputs made at {key} version {recorded(meta, key)}, now {now}: "
+                "run `make pretrain` and `make outputs`"
+            )
     if size is not None and size > MAX_BYTES:
         found.append(f"{size / 1e6:.1f} MB, over the {MAX_BYTES / 1e6:.0f} MB limit")
     for i, cell in enumerate(notebook.cells):
@@ -118,7 +120,8 @@ def execute(path: Path, timeout: int = 3600) -> nbformat.NotebookNode:
         if cell.cell_type == "code":
             cell.metadata[STAMP] = {"source": source_hash(cell.source)}
     notebook.metadata[STAMP] = {
-        "code": code_version(),
+        "numerics": NUMERICS,
+        "numerics_2d": NUMERICS_2D,
         "data": describe_data(),
         "seconds": round(seconds),
         "date": date.today().isoformat(),

@@ -3,11 +3,10 @@
 Trains each run of :data:`labhelpers.runs.COURSE_RUNS` into ``runs/<name>``
 (``WGAN_LAB_RUNS`` moves the folder), one after the other, then the 2-D
 experiments of notebook 04 (:mod:`labhelpers.exact2d`, into ``runs/exact2d``).
-It is resumable: a run that is complete and was made by the current training
-code is skipped, an
-interrupted one carries on from its last epoch, and one made by other code is
-trained afresh. The wall time of each run is recorded in
-``runs/pretrain_times.json``.
+It is resumable: a run that is complete and was made at the current numerics
+version (:mod:`labhelpers.numerics`) is skipped, an interrupted one carries on
+from its last epoch, and one made at another version is trained afresh. The wall
+time of each run is recorded in ``runs/pretrain_times.json``.
 
 :func:`stale_runs` tells whether the runs are complete and current; the command
 that makes the committed notebook outputs (``make outputs``) refuses to run
