@@ -36,14 +36,13 @@ class Method:
     """One training method of the course."""
 
     name: str  # as typed on the command line and used for run folders
-    title: str  # as printed in titles and tables
     trainer: type[AdversarialTrainer]
     judge: str  # its critic or discriminator, a name in JUDGES
     # The distance its held-out estimate measures (labhelpers.callbacks.HeldOutEstimate).
     estimate: str
     # True when runs in bfloat16 were measured to reach the quality of float32
     # runs: every bfloat16 seed's score inside the range of the float32 seeds'
-    # (benchmarks/precision_quality.py; README, "Precision"). 'auto' keeps
+    # (benchmarks/precision_quality.py; CONTRIBUTING.md, "Precision"). 'auto' keeps
     # float32 for the others.
     bfloat16_auto: bool
     # The WGAN authors' critic warm-up (``main.py``): 100 critic updates per
@@ -58,12 +57,12 @@ class Method:
 METHODS: dict[str, Method] = {
     m.name: m
     for m in (
-        # Measured with 3 seeds each (README, "Precision"): bfloat16 held for none of them.
+        # Measured with 3 seeds each (CONTRIBUTING.md, "Precision"): bfloat16 held for none.
         # As the reference lab: only the kernels clipped, no warm-up. The paper's WGAN
         # is judge='critic-clip-all' with warmup=True (COURSE_RUNS 'wgan-lipschitz').
-        Method("wgan", "WGAN (clipping)", WGAN, "lab-critic", "wasserstein", bfloat16_auto=False),
-        Method("wgan-gp", "WGAN-GP", WGANGP, "gp-critic", "wasserstein", bfloat16_auto=False),
-        Method("gan", "GAN", GAN, "discriminator", "jensen-shannon", bfloat16_auto=False),
+        Method("wgan", WGAN, "lab-critic", "wasserstein", bfloat16_auto=False),
+        Method("wgan-gp", WGANGP, "gp-critic", "wasserstein", bfloat16_auto=False),
+        Method("gan", GAN, "discriminator", "jensen-shannon", bfloat16_auto=False),
     )
 }
 

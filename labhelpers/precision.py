@@ -86,8 +86,3 @@ def building_in(precision: str) -> Iterator[None]:
         yield
     finally:
         keras.config.set_dtype_policy(before)
-
-
-def is_float32(model: keras.Model) -> bool:
-    """True when every layer of ``model`` computes in float32."""
-    return all(layer.dtype_policy.compute_dtype == "float32" for layer in model.layers)

@@ -127,9 +127,6 @@ class RunSpec:
             del out["beta_1"]
         return out
 
-    def resolved_warmup(self) -> bool:
-        return bool(self.warmup)
-
     def resolved_precision(self) -> str:
         """'float32' or 'bfloat16' for this run on this machine."""
         from .precision import resolve

@@ -228,7 +228,7 @@ def _callbacks(run, trainer, rows, images, heldout, start_epoch, precision, prog
             start_epoch,
             get_method(spec.method).estimate,
         )
-    if spec.resolved_warmup():
+    if spec.warmup:
         callbacks["warmup"] = cb.CriticWarmup(images, spec.batch_size // 2, spec.seed + 10_000)
     callbacks["checkpoint"] = cb.Checkpoint(run, history, precision)
     callbacks["stop"] = cb.StopAt(spec.iterations)

@@ -1,12 +1,7 @@
-"""Uncertainty for notebook 04's comparisons: intervals over seeds, written out by hand.
-
-Tools, all standard and small enough to read:
+"""Uncertainty for notebook 04's comparisons: intervals over seeds.
 
 * :func:`t_interval`: the mean of a few per-seed values with its 95 %
   Student-t interval (the seeds are the independent repetitions);
-* :func:`bootstrap_interval`: a 95 % percentile-bootstrap interval of any
-  statistic, resampling whole seeds (groups), so that the checkpoints of one
-  run, which are not independent, stay together;
 * :func:`welch_difference`: the interval of a *difference* of two means, the
   thing a comparison is about, worded by :func:`difference_words` ("not
   detected" is not "equivalent", which needs a margin);
@@ -20,33 +15,10 @@ of the difference instead (:func:`welch_difference`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
-
-# 97.5 % quantiles of Student's t for 1..30 degrees of freedom (more: t_quantile_975).
-_T975 = (
-    12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
-    2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
-    2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042,
-)  # fmt: skip
-
-
-def t_quantile_975(df: int) -> float:
-    """The 97.5 % quantile of Student's t with ``df`` degrees of freedom: the table for
-    1-30, then the Cornish-Fisher expansion around the normal quantile (Abramowitz and
-    Stegun 26.7.5), within 1e-5 of the exact value from 30 on."""
-    if df < 1:
-        raise ValueError(f"degrees of freedom must be at least 1, got {df}.")
-    if df <= len(_T975):
-        return _T975[df - 1]
-    z = 1.959963984540054
-    return (
-        z
-        + (z**3 + z) / (4 * df)
-        + (5 * z**5 + 16 * z**3 + 3 * z) / (96 * df**2)
-        + (3 * z**7 + 19 * z**5 + 17 * z**3 - 15 * z) / (384 * df**3)
-    )
+from scipy.stats import t as student_t
 
 
 def t_interval(values: Sequence[float]) -> tuple[float, tuple[float, float]]:
@@ -56,38 +28,11 @@ def t_interval(values: Sequence[float]) -> tuple[float, tuple[float, float]]:
     if n < 2:
         raise ValueError(f"an interval needs at least 2 values (seeds), got {n}.")
     mean = float(values.mean())
-    t = t_quantile_975(n - 1)
+    t = _t975(n - 1)
     half = t * float(values.std(ddof=1)) / np.sqrt(n)
     return mean, (mean - half, mean + half)
 
 
-def bootstrap_interval(
-    groups: Sequence[np.ndarray],
-    statistic: Callable[[np.ndarray], float],
-    n_boot: int = 2000,
-    seed: int = 0,
-) -> tuple[float, tuple[float, float]]:
-    """``statistic`` of all rows of ``groups`` pooled, and its 95 % bootstrap interval.
-
-    ``groups`` holds one array of rows per seed; each bootstrap sample draws
-    seeds with replacement and pools their rows. Statistics that come out NaN
-    (e.g. a correlation of constant values) are left out of the interval.
-    """
-    rng = np.random.default_rng(seed)
-    value = float(statistic(np.concatenate(groups)))
-    draws = []
-    for _ in range(n_boot):
-        picked = rng.integers(len(groups), size=len(groups))
-        draws.append(statistic(np.concatenate([groups[i] for i in picked])))
-    draws = np.asarray(draws, dtype=float)
-    draws = draws[np.isfinite(draws)]
-    if len(draws) == 0:
-        return value, (float("nan"), float("nan"))
-    low, high = np.percentile(draws, [2.5, 97.5])
-    return value, (float(low), float(high))
-
-
-# -- differences, correlations and what may be concluded ------------------------------------
 def welch_difference(a: Sequence[float], b: Sequence[float]) -> tuple[float, tuple[float, float]]:
     """``mean(a) - mean(b)`` and its 95 % Welch interval (unequal variances; the
     Welch-Satterthwaite degrees of freedom, rounded down, so the interval is a little
@@ -101,7 +46,7 @@ def welch_difference(a: Sequence[float], b: Sequence[float]) -> tuple[float, tup
     if se == 0:
         return diff, (diff, diff)
     df = (va + vb) ** 2 / (va**2 / (len(a) - 1) + vb**2 / (len(b) - 1))
-    half = t_quantile_975(max(1, int(np.floor(df)))) * se
+    half = _t975(max(1, int(np.floor(df)))) * se
     return diff, (diff - half, diff + half)
 
 
@@ -161,3 +106,10 @@ def mean_correlation(values: Sequence[float]) -> tuple[float, tuple[float, float
     z = z[np.isfinite(z)]
     mean, (low, high) = t_interval(z)
     return float(np.tanh(mean)), (float(np.tanh(low)), float(np.tanh(high)))
+
+
+def _t975(df: float) -> float:
+    """The 97.5 % quantile of Student's t with ``df`` degrees of freedom."""
+    if df < 1:
+        raise ValueError(f"degrees of freedom must be at least 1, got {df}.")
+    return float(student_t.ppf(0.975, df))

@@ -8,9 +8,6 @@ from labhelpers.quality import (
     DISTURBANCE_LEVELS,
     DISTURBANCES,
     DIVERSITY_LEVELS,
-    confident_histogram,
-    digit_histogram,
-    distance_from_uniform,
     disturb,
     features,
     fewer_distinct,
@@ -19,7 +16,6 @@ from labhelpers.quality import (
     real_floor,
     reference_bootstrap,
     reference_resamples,
-    total_variation,
     train_classifier,
 )
 
@@ -59,24 +55,6 @@ def test_real_vs_real_small_noise_large_single_image_worse(classifier, real):
     assert collapse_score > 5 * real_vs_real
 
 
-def test_histogram_of_one_digit_generator_is_concentrated(classifier, real):
-    _, test, labels = real
-    sevens = test[labels == 7]
-    histogram = digit_histogram(classifier, sevens)
-    assert histogram.argmax() == 7 and histogram[7] > 0.9
-    assert distance_from_uniform(histogram) > 0.8
-    assert distance_from_uniform(digit_histogram(classifier, test)) < 0.1
-
-
-def test_rank_correlation():
-    from labhelpers.quality import rank_correlation
-
-    a = np.array([1.0, 2.0, 3.0, 4.0])
-    assert rank_correlation(a, a**3) == pytest.approx(1.0)
-    assert rank_correlation(a, -a) == pytest.approx(-1.0)
-    assert np.isnan(rank_correlation(a, np.ones(4)))
-
-
 @pytest.mark.parametrize("kind", DISTURBANCES)
 def test_score_rises_monotonically_as_real_sevens_are_disturbed(kind, classifier, sevens):
     """The FID paper's validation (Heusel et al., 2017), on small sizes: 400 training
@@ -107,16 +85,6 @@ def test_disturb_leaves_level_zero_alone_and_refuses_unknown_kinds(sevens):
     np.testing.assert_array_equal(disturb(sevens[:3], "blur", 0), sevens[:3])
     with pytest.raises(ValueError, match="kind must be one of"):
         disturb(sevens[:3], "rotate", 1)
-
-
-def test_confident_histogram_counts_only_confident_images(classifier, sevens):
-    histogram, confident = confident_histogram(classifier, sevens[:200])
-    assert histogram[7] > 0.9 and 0.8 < confident <= 1.0
-    noise = np.random.default_rng(0).uniform(-1, 1, (200, 28, 28, 1)).astype("float32")
-    _, confident_noise = confident_histogram(classifier, noise, threshold=0.999)
-    assert confident_noise < confident
-    assert total_variation(histogram, histogram) == 0.0
-    assert total_variation(np.eye(10)[0], np.eye(10)[1]) == 1.0
 
 
 def test_reference_bootstrap_measures_the_reference_sets_own_uncertainty():

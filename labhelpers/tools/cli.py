@@ -117,7 +117,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         choices=PRECISIONS,
         default="auto",
         help="auto (default): bfloat16 where the CPU or GPU runs it fast and the method's "
-        "quality was shown to hold in it (README, Precision), else float32",
+        "quality was shown to hold in it (CONTRIBUTING.md, Precision), else float32",
     )
     parser.add_argument(
         "--tensorboard",

@@ -38,10 +38,10 @@ RUNS = {
     "wgan-gp": {"method": "wgan-gp"},
     "gan": {"method": "gan"},
 }
-# The largest deviation (see deviation()) allowed on the recording machine, and on others.
-# Measured (benchmarks/numerics_tolerance.py; CONTRIBUTING.md, "Same numbers"): other
-# CPUs and numerics paths moved the short runs by at most 0.005, changes of 20 % to one
-# setting (learning rate, penalty weight) by 0.05 and more.
+# The largest deviation (see deviation()) allowed on the recording machine, and on others:
+# other CPUs and numerics paths moved the short runs by at most 0.005, a change of 20 % to
+# one setting (a learning rate, the penalty weight) by 0.05 and more
+# (benchmarks/numerics_tolerance.py; CONTRIBUTING.md, "Changing the training code").
 ROUNDING = 1e-6
 TOLERANCE = 0.015
 CPU_FEATURES = ("avx2", "fma", "avx512f", "avx512_bf16", "avx512_vnni", "amx_tile", "amx_bf16")
