@@ -30,17 +30,13 @@ PATHS = {
     "1 intra-op thread": {"TF_NUM_INTRAOP_THREADS": "1"},
 }
 # Each deliberate change, as code run before computing: 20 % to one setting.
+LEARNING_RATE = (
+    "m = METHODS[{0!r}]\n"
+    "METHODS[{0!r}] = replace(m, optimizer=replace(m.optimizer, learning_rate={1}))"
+)
 CHANGES = {
-    "RMSprop 5e-5 -> 6e-5": (
-        "training.WGAN.default_critic_optimizer = lambda self: "
-        "keras.optimizers.RMSprop(learning_rate=6e-5 * self.lr_scale)\n"
-        "training.WGAN.default_generator_optimizer = training.WGAN.default_critic_optimizer"
-    ),
-    "GAN Adam 2e-4 -> 2.4e-4": (
-        "training.GAN.default_critic_optimizer = lambda self: "
-        "keras.optimizers.Adam(learning_rate=2.4e-4 * self.lr_scale, beta_1=0.5)\n"
-        "training.GAN.default_generator_optimizer = training.GAN.default_critic_optimizer"
-    ),
+    "RMSprop 5e-5 -> 6e-5": LEARNING_RATE.format("wgan", 6e-5),
+    "GAN Adam 2e-4 -> 2.4e-4": LEARNING_RATE.format("gan", 2.4e-4),
     "gp_weight 10 -> 12": (
         "init = training.WGANGP.__init__\n"
         "training.WGANGP.__init__ = lambda self, *a, gp_weight=12.0, **k: "
@@ -49,8 +45,9 @@ CHANGES = {
 }
 PROGRAM = """
 import json, sys
-import keras
+from dataclasses import replace
 from labhelpers import training
+from labhelpers.methods import METHODS
 from labhelpers.tools import same_numbers
 {change}
 json.dump(same_numbers.compute(with_2d={with_2d}), open(sys.argv[1], "w"))

@@ -7,13 +7,15 @@ One module per concern, each introduced by the notebook that first needs it:
 * ``models``    - generator, WGAN critic, WGAN-GP critic, GAN discriminator
 * ``losses``    - Wasserstein loss and gradient penalty
 * ``training``  - WGAN, WGAN-GP and GAN as ``keras.Model`` subclasses
-* ``methods``   - the registry that names the methods and their critics
+* ``methods``   - the registry of the methods: critics, optimisers, judge updates
 * ``numerics``  - the numerics versions that runs and outputs record
 * ``precision`` - float32 or bfloat16, and ``auto``
+* ``files``     - files written whole or not at all, and CSV tables of numbers
 * ``runs``      - a run's specification (``RunSpec``), its folder (``Run``) and
-                  the runs the notebooks load (``course_run``)
+                  the runs the notebooks load (``COURSE_RUNS``)
 * ``callbacks`` - history, grids, held-out estimate, checkpoints, progress, TensorBoard
-* ``session``   - ``train()``: a whole run, for notebooks and the command line
+* ``session``   - ``train()``: a whole run, for notebooks and the command line;
+                  ``course_run()``: a run the notebooks load
 * ``plotting``  - grids, loss curves, animations
 * ``latent``    - latent points, interpolation, the interactive explorer
 * ``quality``   - the MNIST classifier, Fréchet distance, digit coverage
@@ -32,10 +34,10 @@ which ``import labhelpers`` never loads.
 it is used, e.g. ``lh.train`` or ``from labhelpers.models import build_critic``.
 TensorFlow then loads with its C++ start-up messages silenced (``_quiet.py``).
 
-Adding a method: write its trainer in ``training.py`` (a subclass of
-``AdversarialTrainer`` with its losses and default optimizers), its critic or
-discriminator in ``models.py`` (and its name in ``JUDGES`` in ``methods.py``) if it
-needs a new one, and one line in ``METHODS`` in ``methods.py``. The command line,
+Adding a method: its entry in ``METHODS`` in ``methods.py`` (critics, optimiser,
+judge updates), its trainer in ``training.py`` (a subclass of ``AdversarialTrainer``
+with its losses, named in ``TRAINERS``), and its critic or discriminator in
+``models.py`` (named in ``JUDGES``) if it needs a new one. The command line,
 ``make pretrain``, the tests and notebook 04 take the list of methods from there
 (the 2-D experiments have their own small models and list, ``exact2d.METHOD_NAMES``);
 set ``bfloat16_auto=False`` until its bfloat16 runs were shown to keep quality.
@@ -54,6 +56,7 @@ SUBMODULES = (
     "data",
     "exact2d",
     "exercises",
+    "files",
     "latent",
     "losses",
     "methods",
@@ -71,6 +74,11 @@ SUBMODULES = (
     "toy",
     "training",
 )
+# Modules that import no TensorFlow (tests/test_imports.py): the command line's
+# --help and the statistics answer at once. They load it quietly when they need it.
+WITHOUT_TENSORFLOW = {
+    "_quiet", "data", "methods", "numerics", "precision", "settings", "stats", "tools", "tools.cli",
+}  # fmt: skip
 # The names notebooks use most, and the module each comes from.
 SHORTCUTS = {
     "train": "session",
@@ -78,9 +86,9 @@ SHORTCUTS = {
     "TrainResult": "session",
     "Run": "runs",
     "RunSpec": "runs",
-    "course_run": "runs",
+    "course_run": "session",
     "load_generator": "runs",
-    "DamagedRunFile": "runs",
+    "DamagedRunFile": "files",
     "NotAGeneratorError": "runs",
     "RunInUse": "runs",
     "load_mnist": "data",
@@ -100,7 +108,8 @@ class _QuietTensorFlowFirst(importlib.abc.MetaPathFinder):
     """
 
     def find_spec(self, fullname, path=None, target=None):
-        if fullname.startswith(__name__ + ".") and fullname != __name__ + "._quiet":
+        name = fullname.removeprefix(__name__ + ".")
+        if name != fullname and name not in WITHOUT_TENSORFLOW:
             import_tensorflow_quietly()
         return None
 

@@ -28,8 +28,9 @@ from pathlib import Path
 import keras
 import numpy as np
 
+from .files import as_rows
 from .latent import generate
-from .runs import Run, as_rows
+from .runs import Run
 
 
 class TrainingDiverged(RuntimeError):
@@ -236,7 +237,7 @@ class CriticWarmup(keras.callbacks.Callback):
     def on_train_begin(self, logs=None):
         import tensorflow as tf
 
-        from .session import make_dataset
+        from .training import make_dataset
 
         stream = make_dataset(self.images, self.half_batch, 1, self.seed + self.model.iteration)
         self._stream = iter(stream)

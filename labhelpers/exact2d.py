@@ -54,6 +54,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from .methods import get_method
 from .toy import DATASETS, N_EVAL, ToyData, score_samples
 from .training import WARMUP_CRITIC_UPDATES, WARMUP_EVERY, WARMUP_ITERATIONS
 
@@ -164,15 +165,9 @@ METHOD_NAMES = ("wgan", "wgan-gp", "gan")
 
 
 def optimizer(method: str, lr_scale: float = 1.0, beta_1: float | None = None):
-    """The method's published optimiser (module doc), learning rate x ``lr_scale``."""
-    if method == "wgan":
-        return keras.optimizers.RMSprop(learning_rate=5e-5 * lr_scale)
-    if method == "wgan-gp":
-        b1 = 0.5 if beta_1 is None else beta_1
-        return keras.optimizers.Adam(learning_rate=1e-4 * lr_scale, beta_1=b1, beta_2=0.9)
-    if method == "gan":
-        return keras.optimizers.Adam(learning_rate=2e-4 * lr_scale, beta_1=0.5)
-    raise ValueError(f"method must be one of {', '.join(METHOD_NAMES)}; got {method!r}.")
+    """The method's published optimiser (:data:`labhelpers.methods.METHODS`), learning
+    rate x ``lr_scale``, Adam's ``beta_1`` replaced where given."""
+    return get_method(method).optimizer.build(lr_scale, beta_1)
 
 
 def judge_terms(method: str, critic, real: tf.Tensor, fake: tf.Tensor):
@@ -225,8 +220,8 @@ class Setup:
     method: str
     data: str = "ring"
     lr_scale: float = 1.0
-    n_critic: int | None = None  # judge updates per generator update; None: 5, the GAN 1
-    beta_1: float | None = None  # WGAN-GP's Adam beta_1; None: 0.5
+    n_critic: int | None = None  # judge updates per generator update; None: the method's
+    beta_1: float | None = None  # WGAN-GP's Adam beta_1; None: the method's
     warmup: bool | None = None  # the authors' critic warm-up; None: on for the WGAN
 
     def __post_init__(self):
@@ -237,7 +232,7 @@ class Setup:
         if self.data not in DATASETS:
             raise ValueError(f"data must be one of {', '.join(DATASETS)}; got {self.data!r}.")
         set_ = object.__setattr__
-        set_(self, "n_critic", int(self.n_critic or (1 if self.method == "gan" else 5)))
+        set_(self, "n_critic", int(self.n_critic or get_method(self.method).n_critic))
         set_(self, "warmup", bool(self.method == "wgan" if self.warmup is None else self.warmup))
 
     @property
@@ -499,8 +494,8 @@ def run_all(
     """The known-answer experiment and every run of ``setups`` into ``folder``
     (``known_answer.npz``, ``<setup.name>.npz``), skipping those already stored at the
     current numerics version. Returns True when anything was computed."""
+    from .files import atomic_write
     from .numerics import NUMERICS_2D
-    from .runs import atomic_write
 
     folder = Path(folder)
     todo: list = [] if _stored(folder / "known_answer.npz") else ["known answer"]

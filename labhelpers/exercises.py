@@ -31,6 +31,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from .methods import METHODS
 from .models import build_critic, build_discriminator, build_generator, build_gp_critic
 from .settings import set_seed
 from .training import GAN, WGAN, WGANGP
@@ -289,6 +290,8 @@ def _compare_trainers(
     )
 
 
+_RECIPE = {name: str(method.optimizer) for name, method in METHODS.items()}  # as written
+
 _WGAN = _Method(
     label="WGAN",
     reference=WGAN,
@@ -299,12 +302,12 @@ _WGAN = _Method(
     generator_hint="it is -mean D(G(z)) on a full batch (2 x half) of new fakes, with the "
     "real label -1.",
     critic_update_hint="the critic changes only in its n_critic updates (never in the "
-    "generator update), with RMSprop(5e-5) and the clip constraint on its conv kernels",
+    f"generator update), with {_RECIPE['wgan']} and the clip constraint on its conv kernels",
     generator_update_hint="the generator changes in one update per iteration, on its own "
-    "variables only, with RMSprop(5e-5)",
+    f"variables only, with {_RECIPE['wgan']}",
 )
 
-_GP_ADAM = "Adam(1e-4, beta_1=0.5, beta_2=0.9)"  # WGAN-GP's optimiser, as the package's
+_GP_ADAM = _RECIPE["wgan-gp"]
 _WGAN_GP = replace(
     _WGAN,  # the WGAN's labels and generator loss; the critic, its update and Adam differ
     label="WGAN-GP",
@@ -335,9 +338,9 @@ _GAN = _Method(
     generator_hint="the non-saturating loss is the binary cross-entropy of D(G(z)) "
     "against 1 (real), on a full batch (2 x half) of new fakes.",
     critic_update_hint="the discriminator changes in one update per iteration (n_critic "
-    "= 1), never in the generator update, with Adam(2e-4, beta_1=0.5)",
+    f"= 1), never in the generator update, with {_RECIPE['gan']}",
     generator_update_hint="the generator changes in one update per iteration, on its own "
-    "variables only, with Adam(2e-4, beta_1=0.5)",
+    f"variables only, with {_RECIPE['gan']}",
 )
 
 

@@ -16,6 +16,8 @@ lab's values. Models are plain ``keras.Sequential`` stacks so that
 
 from __future__ import annotations
 
+import functools
+
 import keras
 import numpy as np
 import tensorflow as tf
@@ -307,3 +309,17 @@ def build_gp_critic(name: str = "gp_critic") -> keras.Sequential:
 def build_discriminator(name: str = "discriminator") -> keras.Sequential:
     """A DCGAN discriminator: the critic's layers with a sigmoid probability output."""
     return _judge(name, batch_norm=True, constraint=None, output_activation="sigmoid")
+
+
+# The critics (and the discriminator) by name: a run records the name, not the code;
+# labhelpers.methods says which suit which method.
+JUDGES = {
+    # Clips only the convolution kernels, as the reference lab does. The BatchNorm after
+    # each convolution divides their scale out and its own scale and the final Dense
+    # layer are free, so this critic is *not* Lipschitz-constrained (notebook 03).
+    "lab-critic": build_critic,
+    # Clips every parameter, as the WGAN authors' code does: a Lipschitz critic.
+    "critic-clip-all": functools.partial(build_critic, clip="all"),
+    "gp-critic": build_gp_critic,
+    "discriminator": build_discriminator,
+}

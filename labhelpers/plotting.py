@@ -18,7 +18,7 @@ import numpy as np
 
 def atomic_savefig(fig: plt.Figure, path: str | os.PathLike, **kwargs) -> Path:
     """Save a figure to ``path`` via a temporary file and a rename."""
-    from .runs import atomic_write
+    from .files import atomic_write
 
     return atomic_write(path, lambda tmp: fig.savefig(tmp, **kwargs))
 
@@ -180,7 +180,7 @@ def make_animation(
     that loops, frame for frame (Pillow, which matplotlib already depends on)."""
     from PIL import Image
 
-    from .runs import atomic_write
+    from .files import atomic_write
 
     if not frames:
         raise ValueError("make_animation needs at least one frame (no grid PNGs found).")

@@ -27,7 +27,7 @@ import functools
 import platform
 from collections.abc import Iterator
 
-import keras
+from ._quiet import import_tensorflow_quietly
 
 PRECISIONS = ("auto", "float32", "bfloat16")
 _POLICY = {"float32": "float32", "bfloat16": "mixed_bfloat16"}
@@ -37,6 +37,7 @@ _POLICY = {"float32": "float32", "bfloat16": "mixed_bfloat16"}
 def bfloat16_is_fast() -> bool:
     """True on a GPU of compute capability 8.0 or more, or a CPU with bfloat16
     instructions (Linux ``/proc/cpuinfo`` flags ``avx512_bf16`` or ``amx_bf16``)."""
+    import_tensorflow_quietly()
     import tensorflow as tf
 
     for gpu in tf.config.list_physical_devices("GPU"):
@@ -80,6 +81,9 @@ def building_in(precision: str) -> Iterator[None]:
             f"build in 'float32' or 'bfloat16', not {precision!r} ('auto' is decided once per "
             "run: labhelpers.precision.resolve)."
         )
+    import_tensorflow_quietly()
+    import keras
+
     before = keras.config.dtype_policy()
     keras.config.set_dtype_policy(_POLICY[precision])
     try:

@@ -76,7 +76,7 @@ def train_classifier(
             optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"]
         )
         model.fit(x_train, y_train, epochs=epochs, batch_size=128, verbose=verbose)
-        from .runs import atomic_write
+        from .files import atomic_write
 
         atomic_write(path, model.save)
     predictions = _outputs(model, x_test).argmax(axis=1)

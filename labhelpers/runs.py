@@ -9,8 +9,8 @@
   (missing, partial, stale or complete), the generators, and a lock so that two
   processes never train into one folder at once. Notebooks and tools use its
   methods, never file names.
-* :data:`COURSE_RUNS` - every run the notebooks load, named once, and
-  :func:`course_run`, which loads one (or trains it when it is missing).
+* :data:`COURSE_RUNS` - every run the notebooks load, named once
+  (:func:`labhelpers.session.course_run` loads one, or trains it when it is missing).
 * A run records the numerics version of the code that made it
   (:data:`labhelpers.numerics.NUMERICS`); it is stale once that version moves.
 
@@ -34,12 +34,11 @@ can share a read-only folder of pre-trained runs with a whole class.
 from __future__ import annotations
 
 import contextlib
-import csv
 import errno
 import functools
 import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
@@ -47,15 +46,15 @@ import keras
 import numpy as np
 
 from .data import check_digit
-from .methods import JUDGES, get_method
-from .models import IMAGE_SHAPE
+from .files import DamagedRunFile, atomic_write, read_rows, write_rows
+from .methods import get_method
+from .models import IMAGE_SHAPE, JUDGES, plain_copy
 from .numerics import NUMERICS, recorded
-from .precision import PRECISIONS
+from .precision import PRECISIONS, resolve
 from .settings import (
     REFERENCE_BATCH_SIZE,
     REFERENCE_ITERATIONS,
     REFERENCE_STEPS_PER_EPOCH,
-    run_dir,
     runs_root,
 )
 
@@ -66,7 +65,7 @@ from .settings import (
 class RunSpec:
     """Everything that decides what a run computes. Frozen: a run is one thing.
 
-    ``judge`` names the critic (or discriminator) in :data:`labhelpers.methods.JUDGES`;
+    ``judge`` names the critic (or discriminator) in :data:`labhelpers.models.JUDGES`;
     ``None`` means the method's own. ``precision`` is 'float32', 'bfloat16' or
     'auto'; :meth:`resolved_precision` decides 'auto' once, for this machine.
     """
@@ -101,12 +100,17 @@ class RunSpec:
             raise ValueError(f"lr_scale must be positive, got {self.lr_scale}.")
         set_("lr_scale", float(self.lr_scale))
         set_("judge", self.judge or entry.judge)
-        if self.judge not in JUDGES:
-            raise ValueError(f"judge must be one of {', '.join(JUDGES)}; got {self.judge!r}.")
-        set_("warmup", bool(entry.warmup if self.warmup is None else self.warmup))
+        if self.judge not in entry.judges:
+            raise ValueError(
+                f"judge {self.judge!r} does not suit {self.method}; it takes "
+                f"{' or '.join(entry.judges)}."
+            )
+        set_("warmup", bool(self.warmup))
+        if self.warmup and not entry.can_warm_up:
+            raise ValueError(f"the critic warm-up is for wgan only, not {self.method}.")
         if self.beta_1 is not None:
             if self.method != "wgan-gp":
-                raise ValueError(f"beta_1 is for wgan-gp (Adam), not {self.method}.")
+                raise ValueError(f"beta_1 is for wgan-gp only, not {self.method}.")
             if not 0 <= float(self.beta_1) < 1:
                 raise ValueError(f"beta_1 must be in [0, 1), got {self.beta_1}.")
             set_("beta_1", float(self.beta_1))
@@ -129,8 +133,6 @@ class RunSpec:
 
     def resolved_precision(self) -> str:
         """'float32' or 'bfloat16' for this run on this machine."""
-        from .precision import resolve
-
         return resolve(self.precision, get_method(self.method).bfloat16_auto)
 
     def build_judge(self) -> keras.Model:
@@ -159,77 +161,6 @@ def identity_of(meta: dict) -> dict:
     if any(k in meta for k in ("generator", "n_critic", "gp_weight")):
         legacy["other"] = {k: meta[k] for k in ("generator", "n_critic", "gp_weight") if k in meta}
     return legacy
-
-
-# -- writing files safely ----------------------------------------------------------------
-
-
-def atomic_write(path: str | os.PathLike, write: Callable[[Path], object]) -> Path:
-    """Call ``write(temporary_path)``, then rename the result to ``path``.
-
-    ``os.replace`` is atomic, so an interruption (Ctrl-C, a crash, a sleeping laptop)
-    leaves the previous good file in place, never half a file. Every file of a run,
-    and every figure the course saves, is written through here.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.stem}.tmp{''.join(path.suffixes)}")
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return path
-
-
-def write_rows(rows: list[dict], path: str | os.PathLike) -> Path:
-    """Rows of numbers to CSV, atomically."""
-
-    def write(tmp: Path) -> None:
-        with open(tmp, "w", newline="") as f:
-            if rows:
-                writer = csv.DictWriter(f, fieldnames=list(rows[0]))
-                writer.writeheader()
-                writer.writerows(rows)
-
-    return atomic_write(path, write)
-
-
-def read_rows(path: str | os.PathLike) -> dict[str, np.ndarray]:
-    """A CSV of numbers as ``{column: array}`` (empty when there is no file).
-
-    Raises :class:`DamagedRunFile` when the file cannot be read.
-    """
-    path = Path(path)
-    if not path.is_file():
-        return {}
-    try:
-        with open(path, newline="") as f:
-            rows = list(csv.DictReader(f))
-        if not rows:
-            return {}
-        return {key: np.array([float(r[key]) for r in rows]) for key in rows[0]}
-    except (ValueError, TypeError, KeyError, UnicodeDecodeError, csv.Error) as err:
-        raise DamagedRunFile(path, f"{type(err).__name__}: {err}") from None
-
-
-def as_rows(columns: dict[str, np.ndarray]) -> list[dict]:
-    """``{column: array}`` (as :func:`read_rows` returns) back into one dict per row."""
-    n = len(next(iter(columns.values()))) if columns else 0
-    return [
-        {k: (int(v[i]) if k in ("iteration", "epoch") else float(v[i])) for k, v in columns.items()}
-        for i in range(n)
-    ]
-
-
-class DamagedRunFile(ValueError):
-    """A file of an earlier run cannot be read; the message names it and what to do."""
-
-    def __init__(self, path: str | os.PathLike, reason: str):
-        super().__init__(
-            f"{path} is damaged or not a file of this course ({reason}). Start the run afresh "
-            "(command line: --fresh; notebook: resume=False), or delete that file."
-        )
 
 
 class RunInUse(RuntimeError):
@@ -368,8 +299,6 @@ class Run:
     def save_generator(self, model: keras.Model, epoch: int | None = None) -> Path:
         """Save ``model`` as the final generator, or as that of ``epoch``: plain Keras
         layers in float32 (:func:`labhelpers.models.plain_copy`), loadable anywhere."""
-        from .models import plain_copy
-
         path = self.path(self.GENERATOR) if epoch is None else self.epoch_generator_path(epoch)
         copy = plain_copy(model)
         return atomic_write(path, copy.save)
@@ -585,12 +514,3 @@ def course_spec(name: str, **budget) -> RunSpec:
     if name not in COURSE_RUNS:
         raise ValueError(f"no course run called {name!r}; they are {', '.join(COURSE_RUNS)}.")
     return replace(COURSE_RUNS[name], **budget)
-
-
-def course_run(name: str, **budget):
-    """The course run ``name`` in the lesson's folder (:func:`labhelpers.settings.run_dir`):
-    loaded when it is complete, otherwise trained or resumed. Returns a
-    :class:`labhelpers.session.TrainResult`."""
-    from .session import train_spec
-
-    return train_spec(course_spec(name, **budget), run_dir(name))

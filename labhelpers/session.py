@@ -20,16 +20,16 @@ from pathlib import Path
 
 import keras
 import numpy as np
-import tensorflow as tf
 
 from . import callbacks as cb
 from .data import load_mnist
+from .files import as_rows
 from .methods import get_method
-from .models import LATENT_DIM, build_generator
+from .models import JUDGES, LATENT_DIM, build_generator
 from .precision import building_in
-from .runs import Run, RunSpec, as_rows, identity_of
+from .runs import Run, RunSpec, course_spec, identity_of
 from .settings import run_dir, set_seed
-from .training import AdversarialTrainer
+from .training import TRAINERS, AdversarialTrainer, make_dataset
 
 
 def build_trainer(
@@ -50,27 +50,10 @@ def build_trainer(
     entry = get_method(method)
     with building_in(precision):
         g = generator() if generator is not None else build_generator(latent_dim)
-        c = critic() if critic is not None else entry.build_judge()
-    trainer = entry.trainer(g, c, **kwargs)
+        c = critic() if critic is not None else JUDGES[entry.judge]()
+    trainer = TRAINERS[entry.name](g, c, **kwargs)
     trainer.compile()
     return trainer
-
-
-def make_dataset(images: np.ndarray, half_batch: int, n_critic: int, seed: int) -> tf.data.Dataset:
-    """Endless shuffled real images, ``n_critic`` half batches per element (one iteration).
-
-    tf.data shuffles and batches in C++ threads while the previous iteration
-    trains, so feeding the data costs the training loop almost nothing.
-    """
-    if len(images) < half_batch:
-        raise ValueError(f"Only {len(images)} training images; a half batch needs {half_batch}.")
-    return (
-        tf.data.Dataset.from_tensor_slices(images)
-        .shuffle(len(images), seed=seed, reshuffle_each_iteration=True)
-        .repeat()
-        .batch(half_batch * n_critic, drop_remainder=True)
-        .prefetch(tf.data.AUTOTUNE)
-    )
 
 
 @dataclass
@@ -271,3 +254,10 @@ def _in_notebook() -> bool:
         return get_ipython() is not None and "IPKernelApp" in get_ipython().config
     except ImportError:
         return False
+
+
+def course_run(name: str, **budget):
+    """The course run ``name`` in the lesson's folder (:func:`labhelpers.settings.run_dir`):
+    loaded when it is complete, otherwise trained or resumed. Returns a
+    :class:`labhelpers.session.TrainResult`."""
+    return train_spec(course_spec(name, **budget), run_dir(name))

@@ -13,13 +13,16 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import keras
-
 DEFAULT_SEED = 1
 
 
 def set_seed(seed: int = DEFAULT_SEED) -> int:
     """Seed every random number generator the course uses; return the seed."""
+    from ._quiet import import_tensorflow_quietly
+
+    import_tensorflow_quietly()
+    import keras
+
     keras.utils.set_random_seed(int(seed))  # Python's random, NumPy, TensorFlow, Keras
     return int(seed)
 

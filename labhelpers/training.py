@@ -25,10 +25,14 @@ names the exact variables it changes (``critic.trainable_variables`` or
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import keras
+import numpy as np
 import tensorflow as tf
 
 from .losses import FAKE_LABEL, REAL_LABEL, gradient_penalty, wasserstein_loss
+from .methods import Recipe, get_method
 
 
 class AdversarialTrainer(keras.Model):
@@ -40,7 +44,7 @@ class AdversarialTrainer(keras.Model):
     updates) and ``generator``, the losses the lesson plots.
     """
 
-    n_critic_default = 5
+    method = ""  # its entry in labhelpers.methods.METHODS: optimiser, judge updates
 
     def __init__(
         self,
@@ -54,7 +58,7 @@ class AdversarialTrainer(keras.Model):
         self.generator = generator
         self.critic = critic
         self.latent_dim = int(generator.input_shape[-1])
-        self.n_critic = int(n_critic or self.n_critic_default)
+        self.n_critic = int(n_critic or get_method(self.method).n_critic)
         if self.n_critic < 1:
             raise ValueError(f"n_critic must be at least 1, got {self.n_critic}.")
         # Multiplies both default learning rates (notebook 04's sensitivity test).
@@ -140,11 +144,15 @@ class AdversarialTrainer(keras.Model):
         """Extra per-iteration values to log (the gradient penalty, for WGAN-GP)."""
         return {}
 
+    def recipe(self) -> Recipe:
+        """The optimiser of both networks: the method's (labhelpers.methods)."""
+        return get_method(self.method).optimizer
+
     def default_critic_optimizer(self):
-        raise NotImplementedError
+        return self.recipe().build(self.lr_scale)
 
     def default_generator_optimizer(self):
-        raise NotImplementedError
+        return self.recipe().build(self.lr_scale)
 
 
 # The WGAN authors' critic warm-up (``main.py`` of martinarjovsky/WassersteinGAN):
@@ -168,12 +176,14 @@ class WGAN(AdversarialTrainer):
     Losses with labels real = -1, fake = +1 and ``mean(label * score)``; the
     clipping is the critic's ``ClipConstraint``, on the kernels only
     (``lab-critic``, the reference lab's) or on every parameter
-    (``critic-clip-all``, the authors' code: the Lipschitz-constrained one);
-    RMSprop with learning rate 5e-5 for both networks, because the paper reports
-    that momentum (Adam) made training with clipping unstable. The authors'
-    critic warm-up is the :class:`labhelpers.callbacks.CriticWarmup` callback
-    (``warmup=True``), see :func:`critic_updates`.
+    (``critic-clip-all``, the authors' code: the Lipschitz-constrained one). The
+    optimiser and the critic updates per iteration are the method's
+    (:data:`labhelpers.methods.METHODS`). The authors' critic warm-up is the
+    :class:`labhelpers.callbacks.CriticWarmup` callback (``warmup=True``), see
+    :func:`critic_updates`.
     """
+
+    method = "wgan"
 
     def critic_losses(self, real, fake):
         real_loss = wasserstein_loss(REAL_LABEL, self.critic(real, training=True))
@@ -184,11 +194,6 @@ class WGAN(AdversarialTrainer):
         # The generator wants its fakes scored as real: label -1.
         return wasserstein_loss(REAL_LABEL, fake_scores)
 
-    def default_critic_optimizer(self):
-        return keras.optimizers.RMSprop(learning_rate=5e-5 * self.lr_scale)
-
-    default_generator_optimizer = default_critic_optimizer
-
 
 class WGANGP(WGAN):
     """WGAN-GP (Gulrajani et al., 2017): the Wasserstein loss plus a gradient penalty.
@@ -196,9 +201,12 @@ class WGANGP(WGAN):
     Critic loss = ``mean D(fake) - mean D(real) + gp_weight * penalty``, where
     the penalty pushes the critic's gradient norm towards 1 at random points
     between real and fake images. Use a critic without clipping or BatchNorm
-    (``build_gp_critic``). Adam, learning rate 1e-4, beta = (0.5, 0.9): the
-    settings of the authors' MNIST code (``beta_1=0`` gives Algorithm 1's).
+    (``build_gp_critic``). The optimiser is the method's
+    (:data:`labhelpers.methods.METHODS`: the authors' MNIST code's Adam);
+    ``beta_1=0`` gives Algorithm 1's.
     """
+
+    method = "wgan-gp"
 
     def __init__(
         self,
@@ -206,14 +214,14 @@ class WGANGP(WGAN):
         critic,
         n_critic=None,
         gp_weight: float = 10.0,
-        beta_1: float = 0.5,
+        beta_1: float | None = None,
         **kwargs,
     ):
         super().__init__(generator, critic, n_critic=n_critic, **kwargs)
         self.gp_weight = float(gp_weight)
-        # Adam's first-moment decay: 0.5 in the authors' MNIST code (gan_mnist.py),
-        # 0 in the paper's Algorithm 1.
-        self.beta_1 = float(beta_1)
+        # Adam's first-moment decay: 0.5 in the authors' MNIST code (gan_mnist.py, the
+        # method's), 0 in the paper's Algorithm 1.
+        self.beta_1 = float(get_method(self.method).optimizer.beta_1 if beta_1 is None else beta_1)
         if not 0 <= self.beta_1 < 1:
             raise ValueError(f"beta_1 must be in [0, 1), got {beta_1}.")
 
@@ -225,12 +233,8 @@ class WGANGP(WGAN):
     def extra_logs(self, extra) -> dict:
         return {"gp": extra / self.gp_weight}
 
-    def default_critic_optimizer(self):
-        return keras.optimizers.Adam(
-            learning_rate=1e-4 * self.lr_scale, beta_1=self.beta_1, beta_2=0.9
-        )
-
-    default_generator_optimizer = default_critic_optimizer
+    def recipe(self) -> Recipe:
+        return replace(super().recipe(), beta_1=self.beta_1)
 
 
 class GAN(AdversarialTrainer):
@@ -238,12 +242,12 @@ class GAN(AdversarialTrainer):
 
     The "critic" here is a discriminator that outputs the probability that an
     image is real. Its losses: ``BCE(D(real), 1)`` and ``BCE(D(fake), 0)``; the
-    generator uses the non-saturating loss ``BCE(D(G(z)), 1)``. One
-    discriminator update per generator update (``n_critic = 1``), Adam 2e-4,
-    beta_1 = 0.5, as in the DCGAN paper.
+    generator uses the non-saturating loss ``BCE(D(G(z)), 1)``. The optimiser and
+    the discriminator updates per iteration are the method's
+    (:data:`labhelpers.methods.METHODS`: the DCGAN paper's).
     """
 
-    n_critic_default = 1
+    method = "gan"
 
     def __init__(self, generator, critic, n_critic=None, **kwargs):
         super().__init__(generator, critic, n_critic=n_critic, **kwargs)
@@ -260,7 +264,23 @@ class GAN(AdversarialTrainer):
         fake_scores = tf.cast(fake_scores, "float32")
         return self.bce(tf.ones_like(fake_scores), fake_scores)
 
-    def default_critic_optimizer(self):
-        return keras.optimizers.Adam(learning_rate=2e-4 * self.lr_scale, beta_1=0.5)
 
-    default_generator_optimizer = default_critic_optimizer
+def make_dataset(images: np.ndarray, half_batch: int, n_critic: int, seed: int) -> tf.data.Dataset:
+    """Endless shuffled real images, ``n_critic`` half batches per element (one iteration).
+
+    tf.data shuffles and batches in C++ threads while the previous iteration
+    trains, so feeding the data costs the training loop almost nothing.
+    """
+    if len(images) < half_batch:
+        raise ValueError(f"Only {len(images)} training images; a half batch needs {half_batch}.")
+    return (
+        tf.data.Dataset.from_tensor_slices(images)
+        .shuffle(len(images), seed=seed, reshuffle_each_iteration=True)
+        .repeat()
+        .batch(half_batch * n_critic, drop_remainder=True)
+        .prefetch(tf.data.AUTOTUNE)
+    )
+
+
+# The trainer of each method in labhelpers.methods.METHODS.
+TRAINERS: dict[str, type[AdversarialTrainer]] = {t.method: t for t in (WGAN, WGANGP, GAN)}

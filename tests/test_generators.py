@@ -11,8 +11,8 @@ import pytest
 import tensorflow as tf
 
 from labhelpers import NotAGeneratorError, Run, load_generator
+from labhelpers.files import atomic_write
 from labhelpers.models import build_critic, build_generator
-from labhelpers.runs import atomic_write
 
 
 def save(model, path):

@@ -28,7 +28,10 @@ def test_spec_is_frozen_checked_and_names_the_course_runs_once():
         ({"batch_size": 15}, "must be even"),
         ({"iterations": 0}, "positive whole number"),
         ({"lr_scale": 0}, "lr_scale must be positive"),
-        ({"judge": "mine"}, "judge must be one of"),
+        ({"judge": "mine"}, "does not suit wgan"),
+        ({"method": "wgan-gp", "judge": "lab-critic"}, "it takes gp-critic"),
+        ({"method": "gan", "warmup": True}, "warm-up is for wgan only"),
+        ({"beta_1": 0.0}, "for wgan-gp only"),
         ({"precision": "half"}, "precision must be one of"),
         ({"digit": 12}, "digit must be"),
     ]:
@@ -164,7 +167,7 @@ def test_runs_live_in_the_course_folder_even_when_installed_elsewhere(tmp_path):
 
 
 def test_interrupted_write_keeps_the_old_file(tmp_path):
-    from labhelpers.runs import atomic_write
+    from labhelpers.files import atomic_write
 
     path = tmp_path / "history.csv"
     path.write_text("old")

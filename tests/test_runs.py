@@ -12,8 +12,8 @@ import pytest
 
 from labhelpers import DamagedRunFile, Run, build_trainer, train
 from labhelpers.callbacks import TrainingDiverged
+from labhelpers.files import read_rows as read_history
 from labhelpers.methods import METHODS
-from labhelpers.runs import read_rows as read_history
 from labhelpers.settings import run_dir
 from labhelpers.tools.cli import main
 
@@ -105,7 +105,10 @@ def cli(*args, timeout=300):
         (["wgan", "--out", "x", "--epochs", "2", "--iterations", "5"], "not allowed with"),
         (["wgan", "--out", "x", "--batch-size", "15"], "must be even"),
         (["wgan", "--out", "x", "--lr-scale", "-1"], "above 0"),
-        (["gan", "--out", "x", "--clip", "all"], "for wgan only"),
+        (["gan", "--out", "x", "--clip", "all"], "does not suit gan"),
+        (["gan", "--out", "x", "--warmup"], "warm-up is for wgan only"),
+        (["wgan", "--out", "x", "--beta-1", "0"], "for wgan-gp only"),
+        (["wgan-gp", "--out", "x", "--beta-1", "1"], "beta_1 must be in [0, 1)"),
     ],
 )
 def test_cli_bad_arguments_give_one_line_and_exit_2(args, message, capsys):

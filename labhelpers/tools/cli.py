@@ -21,7 +21,6 @@ import argparse
 import sys
 
 from ..methods import METHODS
-from ..models import CLIP_SCOPES
 from ..precision import PRECISIONS
 from ..settings import REFERENCE_BATCH_SIZE, REFERENCE_ITERATIONS, REFERENCE_STEPS_PER_EPOCH
 
@@ -50,6 +49,10 @@ def _digit(text: str) -> str:
     if text.lower() == "all" or (text.isdigit() and 0 <= int(text) <= 9):
         return text.lower()
     raise argparse.ArgumentTypeError(f"expected a digit from 0 to 9 or 'all', got {text!r}")
+
+
+# --clip's choices and the critic each names (labhelpers.models.JUDGES).
+CLIP_JUDGES = {"kernels": "lab-critic", "all": "critic-clip-all"}
 
 
 class _OneLineErrors(argparse.ArgumentParser):
@@ -94,7 +97,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--clip",
-        choices=CLIP_SCOPES,
+        choices=list(CLIP_JUDGES),
         help="wgan only: clip the conv kernels (default, as the reference lab) "
         "or every critic parameter ('all', as the original WGAN code)",
     )
@@ -139,14 +142,27 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="ignore and replace an earlier run in DIR",
     )
     args = parser.parse_args(argv)
-    if args.method != "wgan" and (args.clip is not None or args.warmup is not None):
-        parser.error(f"--clip and --warmup are for wgan only, not {args.method}")
-    if args.beta_1 is not None and args.method != "wgan-gp":
-        parser.error(f"--beta-1 is for wgan-gp only, not {args.method}")
-    if args.beta_1 is not None and not 0 <= args.beta_1 < 1:
-        parser.error(f"--beta-1 must be in [0, 1), got {args.beta_1}")
-    if args.batch_size % 2:
-        parser.error(f"--batch-size must be even (half real, half fake), got {args.batch_size}")
+    args.iterations = args.iterations or (
+        (args.epochs or REFERENCE_ITERATIONS // REFERENCE_STEPS_PER_EPOCH)
+        * REFERENCE_STEPS_PER_EPOCH
+    )
+    from ..runs import RunSpec  # loads TensorFlow: only once --help has had its chance
+
+    try:  # RunSpec checks the settings, once for every way of starting a run
+        args.spec = RunSpec(
+            args.method,
+            digit=args.digit,
+            seed=args.seed,
+            iterations=args.iterations,
+            batch_size=args.batch_size,
+            lr_scale=args.lr_scale,
+            judge=CLIP_JUDGES[args.clip] if args.clip else None,
+            precision=args.precision,
+            warmup=args.warmup,
+            beta_1=args.beta_1,
+        )
+    except ValueError as err:
+        parser.error(str(err).rstrip("."))
     return args
 
 
@@ -161,13 +177,9 @@ def main(argv: list[str] | None = None) -> int:
     from ..callbacks import TrainingDiverged
     from ..data import MnistDataError
     from ..runs import RunInUse
-    from ..session import train
+    from ..session import train_spec
 
-    iterations = (
-        args.iterations
-        or (args.epochs or REFERENCE_ITERATIONS // REFERENCE_STEPS_PER_EPOCH)
-        * REFERENCE_STEPS_PER_EPOCH
-    )
+    iterations = args.iterations
     print(
         f"Training {args.method} on digit {args.digit} for {iterations} iterations "
         f"(batch {args.batch_size}, seed {args.seed}, learning rates x{args.lr_scale:g}, "
@@ -175,21 +187,12 @@ def main(argv: list[str] | None = None) -> int:
         flush=True,
     )
     try:
-        result = train(
-            args.method,
+        result = train_spec(
+            args.spec,
             args.out,
             resume=args.resume,
             progress="terminal",
             tensorboard=args.tensorboard,
-            digit=args.digit,
-            iterations=iterations,
-            batch_size=args.batch_size,
-            seed=args.seed,
-            lr_scale=args.lr_scale,
-            judge="critic-clip-all" if args.clip == "all" else None,
-            warmup=args.warmup,
-            beta_1=args.beta_1,
-            precision=args.precision,
         )
     except (MnistDataError, TrainingDiverged, ValueError, RunInUse) as err:
         print(f"error: {err}", file=sys.stderr)

@@ -22,7 +22,8 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from ..runs import COURSE_RUNS, Run, atomic_write
+from ..files import atomic_write
+from ..runs import COURSE_RUNS, Run
 from ..settings import runs_root
 
 
