@@ -9,7 +9,7 @@ into ``runs/precision/<method>-<precision>-s<seed>`` with ``labhelpers.train``
 and appends one line per run (wall time, it/s, the numerics version) to
 ``runs/precision/results.jsonl``. Runs already there are skipped, so the
 script can be stopped and started again. Then it scores every final
-generator with the course's quality score (:mod:`labhelpers.quality`: as many
+generator with the course's quality score (:mod:`labhelpers.study.quality`: as many
 samples as there are training sevens, against the held-out sevens, next to
 the real-data floor) and prints, per method, each precision's score per seed
 and whether every bfloat16 score lies within the float32 seeds' range: the
@@ -26,7 +26,7 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 import labhelpers as lh
-from labhelpers import quality
+from labhelpers.study import quality
 from labhelpers.latent import generate, latent_points
 
 

@@ -13,7 +13,7 @@ iterations; epoch 2 is a plain epoch. A full run is predicted as
 ``epoch 1 + (epochs - 1) x epoch 2``, plus, with the warm-up, one more warm-up
 iteration (iteration 500) at the cost measured in epoch 1.
 
-**2-D experiments** (``labhelpers.exact2d``): each configuration trains 100 and
+**2-D experiments** (``labhelpers.study.exact2d``): each configuration trains 100 and
 then 300 generator iterations (each with its measurements every 100); the
 difference gives the cost of 100 iterations, and a full run is predicted as
 ``t(100) + (ITERATIONS / 100 - 1) x cost of 100``. The known-answer experiment
@@ -48,7 +48,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 import labhelpers as lh  # first: quiet TensorFlow import
 import numpy as np
 import tensorflow as tf
-from labhelpers import exact2d
+from labhelpers.study import exact2d
 from labhelpers.runs import COURSE_RUNS
 from labhelpers.session import train_spec
 

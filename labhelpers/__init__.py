@@ -18,13 +18,11 @@ One module per concern, each introduced by the notebook that first needs it:
                   ``course_run()``: a run the notebooks load
 * ``plotting``  - grids, loss curves, animations
 * ``latent``    - latent points, interpolation, the interactive explorer
-* ``quality``   - the MNIST classifier, Fréchet distance, digit coverage
 * ``exercises`` - checkers that tell a learner whether their own code is right
 * ``solutions`` - worked solutions of the exercises (``exercises.show_solution``)
-* ``stats``     - intervals over seeds, of differences, and of correlations
-* ``toy``       - the 2-D toy data of the WGAN-GP authors and how samples are scored
-* ``exact2d``   - the 2-D experiments of notebook 04, with exact answers
-* ``report``    - notebook 04's figures and tables
+* ``study``     - notebook 04's study of the methods: ``toy`` (2-D data), ``exact2d``
+                  (2-D experiments with exact answers), ``quality`` (the MNIST score),
+                  ``stats`` (intervals), ``report`` (figures and tables)
 
 The tools that make the course (the ``wgan-lab-train`` command line, pre-training,
 the committed notebook outputs, the README's images) live in ``labhelpers.tools``,
@@ -54,7 +52,6 @@ from ._quiet import import_tensorflow_quietly
 SUBMODULES = (
     "callbacks",
     "data",
-    "exact2d",
     "exercises",
     "files",
     "latent",
@@ -64,21 +61,22 @@ SUBMODULES = (
     "numerics",
     "plotting",
     "precision",
-    "quality",
-    "report",
     "runs",
     "session",
     "settings",
     "solutions",
-    "stats",
-    "toy",
+    "study",
     "training",
 )
 # Modules that import no TensorFlow (tests/test_imports.py): the command line's
 # --help and the statistics answer at once. They load it quietly when they need it.
 WITHOUT_TENSORFLOW = {
-    "_quiet", "data", "methods", "numerics", "precision", "settings", "stats", "tools", "tools.cli",
+    "_quiet", "data", "methods", "numerics", "precision", "settings", "study", "study.stats",
+    "tools", "tools.cli",
 }  # fmt: skip
+# The study's modules by their short names (``from labhelpers import quality``), as the
+# notebooks' committed cells import them until their outputs are next made.
+STUDY = ("exact2d", "quality", "report", "stats", "toy")
 # The names notebooks use most, and the module each comes from.
 SHORTCUTS = {
     "train": "session",
@@ -119,9 +117,11 @@ if not any(isinstance(f, _QuietTensorFlowFirst) for f in sys.meta_path):
 
 
 def __getattr__(name: str):
-    """Load a module (``lh.quality``) or a shortcut (``lh.train``) when first used."""
+    """Load a module (``lh.plotting``) or a shortcut (``lh.train``) when first used."""
     if name in SUBMODULES:
         return importlib.import_module(f".{name}", __name__)
+    if name in STUDY:
+        return importlib.import_module(f".study.{name}", __name__)
     if name in SHORTCUTS:
         return getattr(importlib.import_module(f".{SHORTCUTS[name]}", __name__), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

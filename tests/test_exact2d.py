@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from labhelpers import exact2d
-from labhelpers.toy import DATASETS
+from labhelpers.study import exact2d
+from labhelpers.study.toy import DATASETS
 
 
 def test_exact_w1_of_a_translated_sample_is_the_length_of_the_shift():

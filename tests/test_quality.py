@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from labhelpers.data import load_mnist_with_labels
-from labhelpers.quality import (
+from labhelpers.study.quality import (
     DISTURBANCE_LEVELS,
     DISTURBANCES,
     DIVERSITY_LEVELS,

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from labhelpers import stats
+from labhelpers.study import stats
 
 
 def test_welch_difference_matches_a_worked_example():

@@ -1,9 +1,9 @@
-"""The 2-D toy data and scoring (labhelpers.toy) and the interval helpers (labhelpers.stats)."""
+"""The 2-D toy data and scoring (labhelpers.study.toy) and the intervals (study.stats)."""
 
 import numpy as np
 import pytest
 
-from labhelpers import stats, toy
+from labhelpers.study import stats, toy
 
 
 def test_toy_data_follow_gan_toy_py():

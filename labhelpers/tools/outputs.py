@@ -131,8 +131,8 @@ def execute(path: Path, timeout: int = 3600) -> nbformat.NotebookNode:
 
 def refusal() -> str | None:
     """Why the outputs cannot be made now, or None."""
-    from .. import exact2d
     from ..settings import runs_root
+    from ..study import exact2d
     from .pretrain import stale_runs
 
     if quick_mode():

@@ -2,7 +2,7 @@
 
 Trains each run of :data:`labhelpers.runs.COURSE_RUNS` into ``runs/<name>``
 (``WGAN_LAB_RUNS`` moves the folder), one after the other, then the 2-D
-experiments of notebook 04 (:mod:`labhelpers.exact2d`, into ``runs/exact2d``).
+experiments of notebook 04 (:mod:`labhelpers.study.exact2d`, into ``runs/exact2d``).
 It is resumable: a run that is complete and was made at the current numerics
 version (:mod:`labhelpers.numerics`) is skipped, an interrupted one carries on
 from its last epoch, and one made at another version is trained afresh. The wall
@@ -43,8 +43,8 @@ def pretrain(root: Path | None = None) -> dict:
     return (and record in ``pretrain_times.json``) the wall seconds of each."""
     import keras
 
-    from .. import exact2d
     from ..session import train_spec
+    from ..study import exact2d
 
     root = root or runs_root()
     root.mkdir(parents=True, exist_ok=True)

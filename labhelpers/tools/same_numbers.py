@@ -106,7 +106,7 @@ def short_run(name: str) -> dict[str, list[float]]:
 def short_exact2d_runs() -> dict[str, list[float]]:
     """Summary numbers of tiny 2-D runs (two stacked seeds, 6 iterations, width 8) of each
     method, and of the known-answer experiment (two thetas, 20 judge updates)."""
-    from .. import exact2d
+    from ..study import exact2d
 
     out = {}
     for method in exact2d.METHOD_NAMES:

@@ -54,9 +54,9 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from .methods import get_method
+from ..methods import get_method
+from ..training import WARMUP_CRITIC_UPDATES, WARMUP_EVERY, WARMUP_ITERATIONS
 from .toy import DATASETS, N_EVAL, ToyData, score_samples
-from .training import WARMUP_CRITIC_UPDATES, WARMUP_EVERY, WARMUP_ITERATIONS
 
 SEEDS = tuple(range(1, 6))  # five seeds per configuration, trained as one stacked model
 WIDTH = 128  # units per hidden layer (gan_toy.py's DIM is 512: 16 times the arithmetic)
@@ -474,7 +474,7 @@ EXPERIMENTS = tuple(dict.fromkeys((*MAIN, *FAILING, *LR_SWEEP, *JUDGE_STRENGTH))
 
 def _stored(path: Path) -> dict | None:
     """The result stored at ``path`` when it was made at the current numerics version."""
-    from .numerics import NUMERICS_2D, recorded
+    from ..numerics import NUMERICS_2D, recorded
 
     if not path.is_file():
         return None
@@ -494,8 +494,8 @@ def run_all(
     """The known-answer experiment and every run of ``setups`` into ``folder``
     (``known_answer.npz``, ``<setup.name>.npz``), skipping those already stored at the
     current numerics version. Returns True when anything was computed."""
-    from .files import atomic_write
-    from .numerics import NUMERICS_2D
+    from ..files import atomic_write
+    from ..numerics import NUMERICS_2D
 
     folder = Path(folder)
     todo: list = [] if _stored(folder / "known_answer.npz") else ["known answer"]
@@ -522,7 +522,7 @@ def load(folder: Path, setup: Setup | str) -> dict[str, np.ndarray]:
 def tracking(result: dict) -> dict:
     """How a run's logged estimate follows the exact W1: per seed, the correlation of
     their *changes* between logs (a shared trend cannot make it;
-    :func:`labhelpers.stats.change_correlation`), and its mean over seeds with a 95 %
+    :func:`labhelpers.study.stats.change_correlation`), and its mean over seeds with a 95 %
     interval; seeds whose generator produced non-finite numbers are left out."""
     from .stats import change_correlation, mean_correlation
 

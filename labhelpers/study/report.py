@@ -4,7 +4,7 @@ Notebook 04 is a lesson: each section asks a question, calls one function here t
 print the evidence, and says what it shows. The machinery (loops over runs and seeds,
 axes, intervals) lives here, readable with ``report.<function>??``. Every comparison it
 prints is an interval of a *difference* or a correlation with its own interval
-(:mod:`labhelpers.stats`).
+(:mod:`labhelpers.study.stats`).
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 
-from . import exact2d, plotting, quality, stats
+from .. import plotting
+from . import exact2d, quality, stats
 
 COLOUR = {"wgan": "tab:blue", "wgan-gp": "tab:orange", "gan": "tab:green"}
 TITLE = {"wgan": "WGAN (clipping)", "wgan-gp": "WGAN-GP", "gan": "GAN"}
@@ -108,7 +109,7 @@ def ring_figure(panels: list, floor: float) -> None:
 
 def tracking_table(panels: list) -> None:
     """Per run: the plain correlation of the levels (the trend's claim), the correlation of
-    changes (:func:`labhelpers.exact2d.tracking`) with its interval, and the final W1."""
+    changes (:func:`labhelpers.study.exact2d.tracking`) with its interval, and the final W1."""
     print(f"{'run':34s} {'level corr.':>11s}   change corr. [95% interval]   final W1")
     for m, label, result in panels:
         level = [
@@ -366,10 +367,10 @@ def reference_uncertainty_table(
     runs: dict, classifier, reference, contestants: dict, seeds, n: int, seed: int, pairs=()
 ) -> None:
     """Each run's final score with the 95 % range that resampling the reference sevens
-    gives (:func:`labhelpers.quality.reference_resamples`), how wide it is against the
+    gives (:func:`labhelpers.study.quality.reference_resamples`), how wide it is against the
     spread of the seeds, and for each pair of contestants the range of the difference of
     their mean scores when both meet the same resampled reference."""
-    from .latent import generate, latent_points
+    from ..latent import generate, latent_points
 
     keys = [(k, s) for k in contestants for s in seeds]
     feats = [

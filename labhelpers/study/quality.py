@@ -20,8 +20,8 @@ import keras
 import numpy as np
 from scipy.ndimage import gaussian_filter
 
-from .data import load_mnist_with_labels
-from .settings import runs_root, set_seed
+from ..data import load_mnist_with_labels
+from ..settings import runs_root, set_seed
 
 FEATURE_LAYER = "features"
 
@@ -76,7 +76,7 @@ def train_classifier(
             optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"]
         )
         model.fit(x_train, y_train, epochs=epochs, batch_size=128, verbose=verbose)
-        from .files import atomic_write
+        from ..files import atomic_write
 
         atomic_write(path, model.save)
     predictions = _outputs(model, x_test).argmax(axis=1)
@@ -87,7 +87,7 @@ def heldout_reference(classifier: keras.Model, digit: int | str | None = 7) -> n
     """Features of the **held-out** real digits (MNIST's test split), the reference that
     generated samples are scored against: a generator never saw them, so a generator
     that copied its training digits gains nothing."""
-    from .data import load_mnist
+    from ..data import load_mnist
 
     return features(classifier, load_mnist(digit, split="test"))
 
@@ -100,7 +100,7 @@ def real_floor(
 ) -> float:
     """The score of ``n`` real **training** digits against ``reference``: the best a
     generator can expect at that sample size (different real samples never score 0)."""
-    from .data import load_mnist
+    from ..data import load_mnist
 
     real = load_mnist(digit)
     return frechet_distance(reference, features(classifier, real[:n]))
@@ -249,8 +249,8 @@ def score_checkpoints(
     Each checkpoint draws the same ``n`` latent points, so the scores differ
     only because the generator changed. Returns ``{"epoch": ..., "fid": ...}``.
     """
-    from .latent import generate, latent_points
-    from .runs import Run, load_generator
+    from ..latent import generate, latent_points
+    from ..runs import Run, load_generator
 
     run = run if isinstance(run, Run) else Run(run)
     epochs, scores = [], []

@@ -11,7 +11,7 @@ sample is *high quality* if it lies within three standard deviations (of the
 scaled data) of its nearest centre; a mode is *covered* if at least
 :data:`MIN_PER_MODE` high-quality samples fall nearest to it.
 
-The experiments on these data are in :mod:`labhelpers.exact2d`.
+The experiments on these data are in :mod:`labhelpers.study.exact2d`.
 """
 
 from __future__ import annotations
