@@ -548,16 +548,27 @@ def check_slerp(slerp_fn, seed: int = 0) -> bool:
         middle = np.asarray(slerp_fn(z0, z1, 0.5), "float64")
     except Exception as err:
         return _verdict(False, f"your function raised {type(err).__name__}: {err}")
+    angle_hint = (
+        "Is the angle between z0 and z1 taken between unit vectors? Its cosine is the dot "
+        "product of z0 / |z0| and z1 / |z1|, always in [-1, 1]."
+    )
+    if not all(np.all(np.isfinite(x)) for x in (*ends, middle)):
+        return _verdict(False, f"your function returned NaN or infinity. {angle_hint}")
     if not (_close(ends[0], z0, 1e-5) and _close(ends[1], z1, 1e-5)):
         return _verdict(False, "t = 0 must give z0 and t = 1 must give z1.")
-    norm = np.linalg.norm(z0)
-    if abs(np.linalg.norm(middle) - norm) > 1e-3 * norm:
+    norm, got = np.linalg.norm(z0), np.linalg.norm(middle)
+    if got > 1.5 * norm:
         return _verdict(
             False,
-            f"halfway between two points of norm {norm:.2f} your point has "
-            f"norm {np.linalg.norm(middle):.2f}: a straight line cuts inside the "
-            "sphere. Walk along the great circle: weights sin((1-t)w)/sin(w) and "
-            "sin(t w)/sin(w), w the angle between z0 and z1.",
+            f"halfway between two points of norm {norm:.2f} your point has norm {got:.3g}. "
+            + angle_hint,
+        )
+    if abs(got - norm) > 1e-3 * norm:
+        return _verdict(
+            False,
+            f"halfway between two points of norm {norm:.2f} your point has norm {got:.2f}: "
+            "a straight line cuts inside the sphere. Walk along the great circle between "
+            "them: each point's weights depend on the angle between z0 and z1.",
         )
     for t in (0.1, 0.3, 0.5, 0.8):
         if not _close(slerp_fn(z0, z1, t), _reference_slerp(z0, z1, t), 1e-4):

@@ -502,3 +502,18 @@ def test_mistakes_get_a_hint_not_a_raw_error(capsys):
     assert not check_wgan(MirrorGeneratorLabelLeft, Clip(), mirror=True)
     out = capsys.readouterr().out
     assert out.startswith("Not yet") and "mirror convention" in out, out
+
+
+def slerp_without_unit_vectors(z0, z1, t):
+    omega = np.arccos(np.clip(np.dot(z0, z1), -1, 1))  # the dot of points of norm about 7
+    with np.errstate(all="ignore"):
+        return (np.sin((1 - t) * omega) * z0 + np.sin(t * omega) * z1) / np.sin(omega)
+
+
+def test_slerp_hints_name_the_mistake_without_the_formula(capsys):
+    assert not check_slerp(slerp_without_unit_vectors)
+    out = capsys.readouterr().out
+    assert out.startswith("Not yet") and "unit vectors" in out, out
+    assert not check_slerp(lambda z0, z1, t: (1 - t) * z0 + t * z1)  # a straight line
+    out = capsys.readouterr().out
+    assert "great circle" in out and "sin" not in out, out
