@@ -1,22 +1,6 @@
-"""Keras callbacks that record, save and show a training run.
-
-``fit`` calls them at the end of every iteration (``on_train_batch_end``) and
-every epoch (``on_epoch_end``), in the order of the dict that
-:func:`labhelpers.session.train` builds by name:
-
-``history``    :class:`LossHistory` - every iteration's losses, saved each epoch;
-               stops training on a non-finite loss
-``grid``       :class:`SampleGrid` - a 10x10 grid of samples per epoch (PNG)
-``estimate``   :class:`HeldOutEstimate` - the critic's estimate on training and
-               held-out images per epoch
-``checkpoint`` :class:`Checkpoint` - the generator and the state to resume from
-``stop``       :class:`StopAt` - ends the last (possibly short) epoch
-``progress``   :class:`TerminalProgress` or :class:`NotebookProgress`
-``tensorboard`` :class:`TensorBoardLog` (optional)
-
-Every file goes into the run's folder through :class:`labhelpers.runs.Run`.
-Nothing is saved from an epoch whose losses went non-finite, so the last good
-files stay on disk.
+"""Keras callbacks that record, save and show a training run, in the order
+:func:`labhelpers.session.train` builds them. Files go into the run's folder through
+:class:`labhelpers.runs.Run`; nothing is saved from an epoch whose losses went non-finite.
 """
 
 from __future__ import annotations
@@ -38,11 +22,8 @@ class TrainingDiverged(RuntimeError):
 
 
 class LossHistory(keras.callbacks.Callback):
-    """Record every iteration's losses; save them each epoch; stop on NaN/inf.
-
-    ``rows`` holds one dict per iteration (``iteration``, ``epoch`` and the
-    losses). When resuming, pass the rows already on disk so the history
-    continues without a gap or a duplicate.
+    """Record every iteration's losses; save them each epoch; stop on NaN/inf (the reason
+    is in ``diverged``). ``rows``: one dict per iteration already on disk, when resuming.
     """
 
     def __init__(self, run: Run, rows: list[dict] | None = None):
@@ -98,11 +79,8 @@ class _EpochSaver(keras.callbacks.Callback):
 
 
 class SampleGrid(_EpochSaver):
-    """Save a 10x10 grid of samples as ``grid_epoch_NNN.png`` after every epoch.
-
-    The latent points are fixed at the start, so the grids of successive
-    epochs show the *same* 100 latent points and can be compared directly.
-    """
+    """Save a 10x10 grid of samples as ``grid_epoch_NNN.png`` after every epoch, always of
+    the same 100 latent points (drawn from ``seed``)."""
 
     def __init__(self, run: Run, history: LossHistory, latent_dim: int, method: str, seed: int):
         super().__init__(run, history)
@@ -120,24 +98,13 @@ class SampleGrid(_EpochSaver):
 
 
 class HeldOutEstimate(_EpochSaver):
-    """Per epoch, the critic's estimate of the distance on training and on held-out images.
+    """Per epoch, the critic's estimate (inference mode) on ``n`` training and on ``n``
+    held-out images against the same ``n`` fakes, to show overfitting (WGAN-GP paper §5.6).
 
-    With the critic in inference mode, once with ``n`` training images and once
-    with ``n`` held-out images of the same digit, against the same ``n`` fakes
-    (fixed latent points):
-
-    * ``kind='wasserstein'`` (WGAN, WGAN-GP): ``mean D(real) - mean D(fake)``.
-    * ``kind='jensen-shannon'`` (GAN): ``log 2 + (mean log D(real) + mean log(1 - D(fake))) / 2``,
-      that is ``log 2 - (loss on real + loss on fake) / 2`` with the discriminator's
-      cross-entropy losses: Goodfellow et al. (2014) show it equals the Jensen-Shannon
-      divergence when the discriminator is optimal (0 when it cannot tell, up to log 2).
-
-    A critic that overfits its training set scores training images higher than
-    held-out ones, so the training estimate runs away from the held-out one:
-    WGAN-GP (Gulrajani et al., 2017, §5.6) showed this on a 1,000-digit MNIST
-    subset. Each row also records ``seconds``, the wall time spent in training
-    steps so far (across resumes), for plots of quality against wall-clock time.
-    Resumed runs keep the rows of their completed epochs.
+    ``kind='wasserstein'``: ``mean D(real) - mean D(fake)``; ``kind='jensen-shannon'``
+    (GAN): ``log 2 + (mean log D(real) + mean log(1 - D(fake))) / 2`` (Goodfellow et al.
+    2014). Each row: ``epoch``, ``iteration``, ``train``, ``heldout`` and ``seconds`` (time
+    in training steps, across resumes). Raises ValueError for an unknown ``kind``.
     """
 
     KINDS = ("wasserstein", "jensen-shannon")
@@ -219,14 +186,9 @@ class Checkpoint(_EpochSaver):
 
 
 class CriticWarmup(keras.callbacks.Callback):
-    """The WGAN authors' critic warm-up: before generator iterations 0-24 and every
-    500th, extra critic updates so that the critic makes 100 in all
-    (:func:`labhelpers.training.critic_updates`), each on a fresh half batch of
-    real images from ``images``.
-
-    The WGAN's estimate is only as good as the critic is close to optimal
-    (Arjovsky et al. 2017, section 3); the warm-up trains it there before it
-    guides the generator, and again now and then.
+    """The WGAN authors' critic warm-up (``main.py``; WGAN paper §3): before generator
+    iterations 0-24 and every 500th, extra critic updates to 100 in all
+    (:func:`labhelpers.training.critic_updates`), each on a fresh half batch of ``images``.
     """
 
     def __init__(self, images: np.ndarray, half_batch: int, seed: int):
@@ -291,9 +253,8 @@ class TerminalProgress(keras.callbacks.Callback):
 
 
 class NotebookProgress(keras.callbacks.Callback):
-    """A live display for notebooks: a progress bar, the current losses and the
-    latest sample grid, all updating in place (ipywidgets) instead of
-    thousands of printed lines."""
+    """A live notebook display (ipywidgets): a progress bar, the current losses and the
+    latest sample grid, updating in place."""
 
     def __init__(self, total: int, start: int = 0, grid: SampleGrid | None = None, every: int = 5):
         super().__init__()
@@ -328,9 +289,9 @@ class NotebookProgress(keras.callbacks.Callback):
 
 
 class TensorBoardLog(keras.callbacks.Callback):
-    """Logs for ``tensorboard --logdir runs``: every iteration's losses (and, for the
-    WGANs, the estimate ``-(critic_real + critic_fake)``), and per epoch the sample
-    grid and the held-out estimates. Written into the run's ``tensorboard/`` folder."""
+    """Logs for ``tensorboard --logdir runs`` in the run's ``tensorboard/`` folder: every
+    iteration's losses (WGANs: and ``-(critic_real + critic_fake)``), per epoch the grid and
+    the held-out estimates. Raises ImportError without the tensorboard package."""
 
     def __init__(self, run: Run, grid: SampleGrid, estimate: HeldOutEstimate | None, wgan: bool):
         super().__init__()

@@ -1,20 +1,5 @@
-"""Loading MNIST for the lessons.
-
-The course trains on MNIST digits scaled to [-1, 1] (the generator ends in
-``tanh``, so real images must live in the same range) with shape
-``(N, 28, 28, 1)`` (Keras convolutions want a channel axis).
-
-Where the data comes from, first match wins:
-
-1. the ``path`` argument of :func:`load_mnist`;
-2. the environment variable ``MNIST_NPZ`` (a Keras-format ``mnist.npz``);
-3. Keras's cache, ``~/.keras/datasets/mnist.npz`` (written by any earlier
-   ``keras.datasets.mnist.load_data()`` on this machine);
-4. Keras's own download.
-
-So a lab machine without internet works as soon as ``mnist.npz`` sits in
-Keras's cache folder or ``MNIST_NPZ`` points at it, and the tests never need
-the network.
+"""Loading MNIST for the lessons: digits as float32 in [-1, 1] (the generator's ``tanh``
+range), shape ``(N, 28, 28, 1)``, from a local ``mnist.npz`` or Keras's download.
 """
 
 from __future__ import annotations
@@ -65,10 +50,9 @@ def _read_npz(path: Path, split: str) -> tuple[np.ndarray, np.ndarray]:
 
 
 def find_mnist_file(path: str | os.PathLike | None = None) -> Path | None:
-    """Return the first local MNIST file in the search order, or ``None``.
-
-    An explicit ``path`` or ``MNIST_NPZ`` is returned even if it does not
-    exist, so that the error names the file the learner asked for.
+    """The first of ``path``, ``$MNIST_NPZ`` and Keras's cache (:data:`KERAS_CACHE`), or
+    ``None`` (then Keras downloads). ``path`` or ``MNIST_NPZ`` is returned even if missing,
+    so that the error names the file the learner asked for.
     """
     if path is not None:
         return Path(path).expanduser()
@@ -82,7 +66,8 @@ def find_mnist_file(path: str | os.PathLike | None = None) -> Path | None:
 def load_mnist_arrays(
     path: str | os.PathLike | None = None, split: str = "train"
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Return the raw ``uint8`` images ``(N, 28, 28)`` and labels of one split."""
+    """The raw ``uint8`` images ``(N, 28, 28)`` and labels of one split.
+    Raises ValueError for another ``split``, MnistDataError when MNIST cannot be had."""
     if split not in ("train", "test"):
         raise ValueError(f"split must be 'train' or 'test', not {split!r}.")
     local = find_mnist_file(path)
@@ -101,7 +86,8 @@ def load_mnist_arrays(
 
 
 def check_digit(digit: int | str | None) -> int | None:
-    """Turn ``7``, ``"7"``, ``"all"`` or ``None`` into a digit or ``None`` (all digits)."""
+    """Turn ``7``, ``"7"``, ``"all"`` or ``None`` into a digit or ``None`` (all digits).
+    Raises ValueError for anything else."""
     if digit is None or (isinstance(digit, str) and digit.lower() == "all"):
         return None
     try:
@@ -126,11 +112,14 @@ def load_mnist(
     """Load MNIST images as float32 in [-1, 1], shape ``(N, 28, 28, 1)``.
 
     Args:
-        digit: keep only this digit (0-9); ``None`` or ``"all"`` keeps all ten.
-            The lessons use 7, as the reference lab does.
-        path: a Keras-format ``mnist.npz``; by default ``MNIST_NPZ``, then
-            Keras's cache, then Keras's download (see the module docstring).
+        digit: keep only this digit (0-9, default 7 as the reference lab); ``None`` or
+            ``"all"`` keeps all ten.
+        path: a Keras-format ``mnist.npz``; by default :func:`find_mnist_file`'s choice.
         split: ``"train"`` or ``"test"``.
+
+    Raises:
+        MnistDataError: the data cannot be found or read (the message says how to fix it).
+        ValueError: a bad ``digit`` or ``split``.
     """
     wanted = check_digit(digit)
     images, labels = load_mnist_arrays(path, split)

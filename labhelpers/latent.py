@@ -1,10 +1,5 @@
-"""Walking the generator's latent space (notebook 02).
-
-A generator maps every point of its latent space (here R^50) to an image.
-Points drawn from the same normal distribution as in training give
-plausible digits; straight lines between two points show how one digit
-morphs into another, which says how smooth that map is.
-"""
+"""Walking the generator's latent space (notebook 02): latent points, straight lines
+between them, and their images."""
 
 from __future__ import annotations
 

@@ -1,19 +1,7 @@
-"""The losses of the course, in one sign convention.
-
-Convention (the reference lab's): **real = -1, fake = +1**, and
-``wasserstein_loss(labels, scores) = mean(labels * scores)``.
-
-* Critic loss on real images:  ``mean(-1 * D(real)) = -mean D(real)``
-* Critic loss on fake images:  ``mean(+1 * D(fake)) = +mean D(fake)``
-* The critic minimises their sum, ``mean D(fake) - mean D(real)``, which
-  pushes real scores up and fake scores down. Minus that sum is the critic's
-  estimate of the Wasserstein distance: ``W ~ mean D(real) - mean D(fake)``.
-* Generator loss: ``mean(-1 * D(G(z)))`` - the generator wants its fakes to
-  be scored like real images.
-
-The mirror convention (real = +1, fake = -1) flips every sign and is just as
-correct. The labels never are targets: a perfect critic does not output -1
-and +1, the label only says in which direction to push the score.
+"""The losses of the course, in the reference lab's convention: **real = -1, fake = +1**,
+``loss = mean(labels * scores)``. The critic minimises ``mean D(fake) - mean D(real)``,
+minus which is its Wasserstein estimate; the generator minimises ``-mean D(G(z))``.
+Labels give the direction to push a score, not a target.
 """
 
 from __future__ import annotations
@@ -25,10 +13,7 @@ FAKE_LABEL = 1.0
 
 
 def wasserstein_loss(labels, scores) -> tf.Tensor:
-    """``mean(labels * scores)``: the +-1 label trick for a Keras-style loss.
-
-    Computed in float32 whatever the critic's precision (bfloat16 scores are cast).
-    """
+    """``mean(labels * scores)`` (the +-1 label trick), in float32 whatever the scores' dtype."""
     scores = tf.cast(scores, "float32")
     return tf.reduce_mean(tf.cast(labels, "float32") * scores)
 
@@ -36,16 +21,11 @@ def wasserstein_loss(labels, scores) -> tf.Tensor:
 def interpolate_gradient_norms(
     critic, real: tf.Tensor, fake: tf.Tensor, eps: float = 1e-12, training: bool = True
 ) -> tf.Tensor:
-    """``||grad D(x_hat)||_2`` for each example, at random points between real and fake.
+    """``||grad D(x_hat)||_2`` (float32) per example, at ``x_hat = a * real + (1 - a) * fake``
+    with one ``a ~ U[0, 1]`` per example (WGAN-GP paper, Algorithm 1).
 
-    ``x_hat = a * real + (1 - a) * fake`` with one ``a ~ U[0, 1]`` per example
-    (not per pixel, not normal: both are reported bugs of public code). Pairing
-    real and fake images at random is WGAN-GP's heuristic; the paper's
-    Proposition 1 (norm 1 on the lines) is about optimally coupled pairs. The
-    small ``eps`` inside the square root keeps the gradient finite when a
-    gradient is exactly zero (sqrt'(0) is infinite). ``training=False`` measures
-    a critic with BatchNorm as one function of each image (its moving
-    statistics); in training mode each example's gradient mixes in the batch's.
+    ``eps`` inside the square root keeps the norm's gradient finite at a zero gradient;
+    ``critic`` is called with ``training`` (False: BatchNorm's moving statistics).
     """
     batch = tf.shape(real)[0]
     fake = tf.cast(fake, real.dtype)  # a bfloat16 generator's images, in the data's float32

@@ -1,17 +1,6 @@
-"""The networks of the course: one generator and three judges.
-
-* :func:`build_generator` - latent vector -> 28x28x1 image in [-1, 1]
-  (the reference lab's generator, shared by all three methods so that the
-  comparison in notebook 04 is fair).
-* :func:`build_critic` - the WGAN critic with weight clipping (notebook 01).
-* :func:`build_gp_critic` - the WGAN-GP critic: the same convolutions, no
-  clipping and no BatchNorm (notebook 03).
-* :func:`build_discriminator` - a DCGAN discriminator with a sigmoid output
-  for the standard GAN (notebook 04).
-
-All layers take their sizes from arguments whose defaults are the reference
-lab's values. Models are plain ``keras.Sequential`` stacks so that
-``model.summary()`` reads like the outline.
+"""The networks of the course: one generator (:func:`build_generator`, shared by all
+methods) and the judges (:func:`build_critic`, :func:`build_gp_critic`,
+:func:`build_discriminator`), as ``keras.Sequential`` stacks with the reference lab's sizes.
 """
 
 from __future__ import annotations
@@ -29,19 +18,10 @@ CLIP_VALUE = 0.01
 
 @keras.saving.register_keras_serializable(package="labhelpers")
 class ClipConstraint(keras.constraints.Constraint):
-    """Clip every weight of a kernel to ``[-clip_value, clip_value]``.
+    """Clip every weight of a variable to ``[-clip_value, clip_value]`` (WGAN paper,
+    Algorithm 1). As a Keras constraint it applies after every optimizer update.
 
-    Why: the WGAN critic must be (roughly) 1-Lipschitz for its score
-    difference to estimate the Wasserstein distance. The WGAN paper enforces
-    this crudely by clamping the weights after every update, so the critic
-    can only be a function with bounded slope.
-
-    How: Keras calls a constraint right after each optimizer update of the
-    variable it is attached to, so attaching it as ``kernel_constraint``
-    clips after every critic update with no extra code in the training loop.
-    The course, like the reference lab, clips the convolution kernels only;
-    the original WGAN code clamps every parameter (BatchNorm's scale and
-    offset too). Notebook 03 shows what this choice means.
+    Raises ValueError if ``clip_value`` is not positive.
     """
 
     def __init__(self, clip_value: float = CLIP_VALUE):
@@ -58,26 +38,12 @@ class ClipConstraint(keras.constraints.Constraint):
 
 @keras.saving.register_keras_serializable(package="labhelpers")
 class SingleFilterConv2D(keras.layers.Conv2D):
-    """``Conv2D`` with one output filter, computed in a way that is faster on CPUs.
+    """``Conv2D`` with one output filter, computed faster on CPUs.
 
-    Same weights, same configuration, same output (to float rounding) as
-    ``keras.layers.Conv2D(1, ...)``; only the arithmetic is arranged
-    differently. TensorFlow's CPU kernels handle a convolution with a single
-    output filter badly (its filter gradient most of all), so the layer is
-    computed in two steps:
-
-    1. one matrix product gives, at every pixel, the kernel's ``kh * kw``
-       taps applied to that pixel's channels: ``(N, H, W, C) @ (C, kh*kw)``;
-    2. a depthwise convolution with a fixed one-hot kernel moves tap ``t``'s
-       map by that tap's offset, and a sum over the taps adds them up.
-
-    Step 1 is one large matmul (fast, in bfloat16 too); step 2 has no weights
-    to differentiate. For the generator's last layer (7x7, 128 -> 1, a batch
-    of 64, forward and backward) on a 2-core AVX-512 CPU this took 13 ms,
-    against 52 ms as ``Conv2D`` and 61 ms as a depthwise convolution of the
-    input followed by a channel sum (this layer's earlier form). A
-    convolution with the one-hot kernel in step 2 instead of the depthwise
-    one was 2-3x slower in its forward pass.
+    Same weights, configuration and output (to float rounding) as
+    ``keras.layers.Conv2D(1, ...)``: a matmul gives each pixel's ``kh * kw`` tap values,
+    a depthwise convolution with a fixed one-hot kernel shifts them and a sum adds them.
+    Strides, dilation or ``channels_first`` fall back to ``Conv2D``.
     """
 
     def __init__(self, kernel_size, **kwargs):
@@ -108,17 +74,11 @@ class SingleFilterConv2D(keras.layers.Conv2D):
 
 @keras.saving.register_keras_serializable(package="labhelpers")
 class FusedBatchNormalization(keras.layers.BatchNormalization):
-    """``BatchNormalization`` whose training-mode pass is one fused TensorFlow op.
+    """``BatchNormalization`` whose training-mode pass is TensorFlow's ``FusedBatchNormV3``.
 
-    Same weights, configuration, outputs and moving statistics (to float
-    rounding) as ``keras.layers.BatchNormalization``. Keras 3 computes a
-    training-mode batch norm from about ten separate operations (mean,
-    squared difference, multiply, add, and their gradients); TensorFlow's
-    ``FusedBatchNormV3`` does the same in one pass over the data and has a
-    fused gradient. For a (64, 28, 28, 128) batch, forward and backward, on a
-    2-core AVX-512 CPU: 28 ms as Keras's layer, 8 ms fused. Inference mode
-    (``training=False``) and the options the course never uses (masks,
-    renorm, synchronized, other axes) fall back to Keras's own code.
+    Same weights, configuration, outputs and moving statistics (to float rounding) as
+    ``keras.layers.BatchNormalization``. Inference mode and options the course never uses
+    (masks, renorm, synchronized, other axes) fall back to Keras's own code.
     """
 
     def call(self, inputs, training=None, mask=None):
@@ -168,12 +128,8 @@ PLAIN_EQUIVALENTS = {
 
 
 def plain_copy(model: keras.Model) -> keras.Model:
-    """A float32 copy of ``model`` built from Keras's own layers only, same weights.
-
-    The fast layers above exist for training speed on CPUs; a saved generator
-    built from plain ``Conv2D`` and ``BatchNormalization`` layers loads with
-    ``keras.models.load_model`` in any Keras 3 program, without this package.
-    Building the copy draws no random numbers from the course's generators
+    """A float32 copy of ``model`` with the same weights, built from Keras's own layers only
+    (:data:`PLAIN_EQUIVALENTS`), so it loads without this package. Draws no random numbers
     (Python's and NumPy's states are restored), so saving never changes a run.
     """
     import random
@@ -236,10 +192,8 @@ def _judge(
     clip: str = "kernels",
 ) -> keras.Sequential:
     """Two strided convolutions and one output unit: the shape all three judges share.
-
-    ``constraint`` goes on the convolution kernels; with ``clip="all"`` on every
-    parameter (biases, BatchNorm's scale and offset, the output layer) as well.
-    """
+    ``constraint`` goes on the kernels; with ``clip="all"`` on every parameter as well.
+    Raises ValueError for a ``clip`` not in :data:`CLIP_SCOPES`."""
     if clip not in CLIP_SCOPES:
         raise ValueError(f"clip must be one of {', '.join(CLIP_SCOPES)}; got {clip!r}.")
     layers = keras.layers
@@ -279,13 +233,12 @@ def build_critic(
     clip: str = "kernels",
     constraint: keras.constraints.Constraint | None = None,
 ) -> keras.Sequential:
-    """The reference WGAN critic: a linear output (a score, not a probability) and
-    weights clipped to ``[-clip_value, clip_value]`` after every update.
+    """The reference WGAN critic: a linear score output, weights clipped to
+    ``[-clip_value, clip_value]`` after every update.
 
-    ``clip="kernels"`` (the default, as the reference lab) clips the convolution
-    kernels only; ``clip="all"`` clips every parameter, BatchNorm's scale and
-    offset included, as the original WGAN code does (notebook 03 compares them).
-    ``constraint`` replaces :class:`ClipConstraint` (for a learner's own).
+    ``clip="kernels"`` (default, as the reference lab) clips the convolution kernels only;
+    ``clip="all"`` every parameter, as the original WGAN code does. ``constraint``
+    replaces :class:`ClipConstraint` (for a learner's own).
     """
     return _judge(
         name,
@@ -297,12 +250,8 @@ def build_critic(
 
 
 def build_gp_critic(name: str = "gp_critic") -> keras.Sequential:
-    """The WGAN-GP critic: the same convolutions with no clipping and no BatchNorm.
-
-    The gradient penalty is defined per sample; BatchNorm mixes the samples of
-    a batch, so the gradient of one output would depend on the other inputs.
-    Gulrajani et al. (2017) drop it (their MNIST critic has no normalisation).
-    """
+    """The WGAN-GP critic: the same convolutions with no clipping and no BatchNorm (the
+    penalty is per sample, which batch statistics would mix; Gulrajani et al. 2017)."""
     return _judge(name, batch_norm=False, constraint=None, output_activation=None)
 
 
@@ -314,9 +263,8 @@ def build_discriminator(name: str = "discriminator") -> keras.Sequential:
 # The critics (and the discriminator) by name: a run records the name, not the code;
 # labhelpers.methods says which suit which method.
 JUDGES = {
-    # Clips only the convolution kernels, as the reference lab does. The BatchNorm after
-    # each convolution divides their scale out and its own scale and the final Dense
-    # layer are free, so this critic is *not* Lipschitz-constrained (notebook 03).
+    # Clips only the convolution kernels, as the reference lab does: BatchNorm divides
+    # their scale out, so this critic is *not* Lipschitz-constrained (notebook 03).
     "lab-critic": build_critic,
     # Clips every parameter, as the WGAN authors' code does: a Lipschitz critic.
     "critic-clip-all": functools.partial(build_critic, clip="all"),

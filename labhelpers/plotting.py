@@ -1,9 +1,5 @@
-"""Pictures: sample grids, loss curves and the training animation.
-
-Every figure has a title and labelled axes. Digits are drawn in reversed
-greyscale (black ink on white paper), as in the reference lab. Files are
-written atomically (to a temporary name, then renamed), so an interrupted
-run never leaves half a PNG behind.
+"""Pictures: sample grids, loss curves and the training animation. Digits are drawn black
+on white, as in the reference lab; files are written atomically (temporary name, rename).
 """
 
 from __future__ import annotations
@@ -90,12 +86,9 @@ def plot_losses(
     ax: plt.Axes | None = None,
     estimate: bool = False,
 ) -> plt.Figure:
-    """Line plot of the per-iteration losses (``critic_real``, ``critic_fake``, ``generator``).
-
-    With ``estimate=True`` (the WGANs) a second panel draws the critic's
-    Wasserstein estimate, ``-(critic_real + critic_fake)``, by :func:`plot_estimate`:
-    the estimate is minus the **sum** of the two critic curves, not the gap
-    between them (the gap moves with the scores' arbitrary offset).
+    """Line plot of the per-iteration losses (``critic_real``, ``critic_fake``, ``generator``),
+    saved to ``path`` if given. With ``estimate=True`` (the WGANs) a second panel draws
+    :func:`plot_estimate` (minus the **sum** of the critic curves, not their gap).
     """
     if ax is not None:
         fig = ax.figure
@@ -176,8 +169,8 @@ def plot_heldout_estimate(
 def make_animation(
     frames: Sequence[str | os.PathLike], path: str | os.PathLike, fps: float = 2
 ) -> Path:
-    """Write the PNGs in ``frames`` (e.g. the per-epoch grids) into an animated GIF
-    that loops, frame for frame (Pillow, which matplotlib already depends on)."""
+    """Write the PNGs in ``frames`` (e.g. the per-epoch grids) into a looping animated GIF.
+    Raises ValueError when ``frames`` is empty."""
     from PIL import Image
 
     from .files import atomic_write
@@ -199,13 +192,9 @@ def make_animation(
 
 
 def read_grid(path: str | os.PathLike) -> np.ndarray:
-    """A grid PNG saved by :func:`save_image_grid`, without the title drawn into it.
-
-    A saved grid carries its own small title (useful when the file is opened on its
-    own); beside a figure's title it is clutter, too small to read. The layout is
-    known (:func:`image_grid`'s tile size and title band, :data:`GRID_DPI`), so the
-    mosaic's shape in tiles follows from the PNG's size, and the mosaic is the
-    block of that aspect ratio at the bottom of the inked columns.
+    """A grid PNG saved by :func:`save_image_grid`, cropped to its mosaic (no title), found
+    from the known layout (:data:`GRID_TILE_INCHES`, :data:`GRID_DPI`). An image that does
+    not fit the layout is returned whole.
     """
     image = plt.imread(str(path))
     height, width = image.shape[:2]

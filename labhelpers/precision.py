@@ -1,23 +1,6 @@
-"""Training in float32 or in bfloat16 ("mixed precision"), and choosing between them.
-
-bfloat16 keeps float32's exponent range with an 8-bit mantissa. Processors
-with bfloat16 instructions (x86 CPUs with AVX-512 BF16 or AMX, NVIDIA GPUs
-from the Ampere generation on) multiply such numbers about twice as fast as
-float32 ones. Keras's ``mixed_bfloat16`` policy computes each layer in
-bfloat16 while keeping the **weights in float32**, so the optimizers update
-float32 numbers and no loss scaling is needed.
-
-What the course keeps in float32 whatever the precision:
-
-* the critic's (discriminator's) last layer, so its scores, the losses and
-  the gradient penalty are float32 numbers;
-* every saved generator (:func:`labhelpers.models.plain_copy`): a ``.keras`` file from a
-  bfloat16 run is a plain float32 generator that any process loads;
-* images for grids and plots (:func:`labhelpers.latent.generate` casts).
-
-``auto`` picks bfloat16 only where the hardware has bfloat16 instructions
-and only for the methods whose quality was measured to hold in bfloat16
-(:data:`labhelpers.methods.METHODS`); float32 everywhere else.
+"""Training in float32 or in bfloat16 (Keras's ``mixed_bfloat16``: bfloat16 arithmetic,
+float32 weights), and choosing between them (:func:`resolve`). The judge's last layer,
+saved generators and plotted images stay float32 either way.
 """
 
 from __future__ import annotations
@@ -59,11 +42,10 @@ def bfloat16_is_fast() -> bool:
 
 
 def resolve(precision: str, bfloat16_allowed: bool = True) -> str:
-    """``'float32'`` or ``'bfloat16'`` for a requested ``precision``.
+    """``'float32'`` or ``'bfloat16'`` for a requested ``precision`` (one of :data:`PRECISIONS`).
 
-    ``auto`` gives bfloat16 where :func:`bfloat16_is_fast` and the method
-    allows it (``bfloat16_allowed``), float32 elsewhere. An explicit choice
-    is honoured as given.
+    ``auto`` gives bfloat16 where :func:`bfloat16_is_fast` and ``bfloat16_allowed`` (the
+    method's choice), float32 elsewhere. Raises ValueError for an unknown ``precision``.
     """
     if precision not in PRECISIONS:
         raise ValueError(f"precision must be one of {', '.join(PRECISIONS)}; got {precision!r}.")
@@ -75,7 +57,7 @@ def resolve(precision: str, bfloat16_allowed: bool = True) -> str:
 @contextlib.contextmanager
 def building_in(precision: str) -> Iterator[None]:
     """Build models inside this block to compute in ``precision`` ('float32' or
-    'bfloat16'); the global Keras policy is restored afterwards."""
+    'bfloat16'; else ValueError); the global Keras policy is restored afterwards."""
     if precision not in _POLICY:
         raise ValueError(
             f"build in 'float32' or 'bfloat16', not {precision!r} ('auto' is decided once per "

@@ -1,11 +1,6 @@
-"""A whole training run in one call: :func:`train`.
-
-Notebooks and the command line (``wgan-lab-train``) both call it, so a run
-started from either writes the same files into its folder (see
-:class:`labhelpers.runs.Run`). Calling it again on the same folder resumes from
-the last completed epoch (weights, optimizers, iteration count and history),
-unless ``resume=False`` asks for a fresh start; on a complete run it loads the
-run and writes nothing.
+"""A whole training run in one call, :func:`train`, for the notebooks and the command line
+(``wgan-lab-train``) alike: it trains, resumes from the last completed epoch, or loads a
+complete run (:class:`labhelpers.runs.Run`).
 """
 
 from __future__ import annotations
@@ -101,6 +96,7 @@ def train(method: str = "wgan", out_dir: str | os.PathLike | None = None, **opti
         TrainingDiverged: a loss became non-finite (the last good epoch is kept).
         DamagedRunFile: a file of an earlier run cannot be read.
         RunInUse: another process is training into the same folder.
+        ValueError: invalid settings, or ``out_dir`` holds a run of other settings.
     """
     fields = {f.name for f in dataclasses.fields(RunSpec)}
     spec = RunSpec(method, **{k: v for k, v in options.items() if k in fields})

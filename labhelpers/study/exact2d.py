@@ -1,46 +1,9 @@
-"""2-D experiments with exact answers: the papers' claims where they can be tested.
-
-MNIST runs cost minutes each; a 2-D run costs seconds, and in the plane the
-answer is known: the Wasserstein-1 distance between two samples of equal size
-is computed *exactly* by an optimal assignment (:func:`exact_w1`). So the 2-D
-problems carry the claims that MNIST cannot afford to test:
-
-* :func:`known_answer` - the WGAN paper's Example 1 (Arjovsky et al. 2017, §2):
-  real points ``(0, z)``, fake points ``(theta, z)``, ``z ~ U[0, 1]``, so
-  ``W1 = |theta|`` and ``JS = log 2`` for every ``theta != 0``. A critic or
-  discriminator is trained against each fixed ``theta``; its estimate is set
-  beside the exact answer, with the gradient the generator would get.
-* :func:`train_runs` - generators trained on the WGAN-GP paper's toy data
-  (Gulrajani et al. 2017, §4.1 and Fig. 1; ``gan_toy.py`` of their code), with
-  the training-mode estimate, the exact W1, the modes covered and the share of
-  high-quality samples logged every :data:`LOG_EVERY` iterations.
-
-**Settings**, as published except the width and the budget: MLPs of
-:data:`HIDDEN` ReLU layers of :data:`WIDTH` units (``gan_toy.py``: 3 of 512,
-sixteen times the arithmetic, more than a CPU budget holds), He initialisation, batches of
-256 real and 256 fake points (``gan_toy.py``); the WGAN clips every critic
-parameter to ±0.01 and trains with RMSprop 5e-5 (WGAN paper, Algorithm 1),
-with the authors' critic warm-up (``main.py``: 100 critic updates for the
-first 25 generator iterations and every 500th); WGAN-GP uses λ = 10 (WGAN-GP
-paper, §4: "λ = 10 for all experiments"; ``gan_toy.py`` uses 0.1) and Adam
-1e-4, β = (0.5, 0.9) (``gan_toy.py``); ``gan_toy.py`` has no GAN, so the GAN
-uses the DCGAN paper's Adam 2e-4, β1 = 0.5 and the non-saturating generator
-loss, with one discriminator update per generator update. The budget,
-:data:`ITERATIONS` generator iterations, is 1/50 of ``gan_toy.py``'s
-100,000: a result here is about that budget.
-
-**Many seeds as one model.** Each network holds the weights of all seeds of a
-run, stacked (a weight of shape ``(seeds, in, out)``), and every matrix
-product is a batched one. Seeds never mix: each seed's loss depends on its own
-weights only, and Adam and RMSprop update each number on its own, so a stacked
-run computes what separate runs would, at a fraction of the Python overhead.
-
-**What is measured** on :data:`N_EVAL` samples of a generator: a sample is
-*high quality* within three standard deviations of its nearest centre; a mode
-is *covered* when at least :data:`MIN_PER_MODE` high-quality samples fall
-nearest to it (VEEGAN's and PacGAN's rule). :func:`chance_baseline` gives what
-a diffuse blob scores under the same rule, the line below which no result
-means anything.
+"""2-D experiments where the answer is exact (W1 by optimal assignment, :func:`exact_w1`):
+:func:`known_answer` (WGAN paper's Example 1, §2) and :func:`train_runs` on the WGAN-GP
+toy data (§4.1, ``gan_toy.py``). Settings as published (:data:`labhelpers.methods.METHODS`,
+the constants below) except the width and the budget; every seed's network is stacked
+into one model, and seeds never mix. Samples are scored by
+:func:`labhelpers.study.toy.score_samples`.
 """
 
 from __future__ import annotations
@@ -72,15 +35,10 @@ CLIP = 0.01  # the WGAN paper's clipping bound
 
 # -- what is measured -------------------------------------------------------------------
 def exact_w1(a: np.ndarray, b: np.ndarray) -> float:
-    """The Wasserstein-1 distance between two equal-size samples (uniform weights).
-
-    Between two sets of n points with weight 1/n each, an optimal transport plan
-    can be taken to be a permutation (Birkhoff - von Neumann), so W1 is the mean
-    distance of the optimal one-to-one assignment: exact, not an estimate of the
-    distance between the samples. SciPy's ``linear_sum_assignment`` finds it in
-    O(n^3) (milliseconds for 500 points). Between the samples' *distributions* it
-    is a biased estimate: two samples of one distribution are still apart
-    (:func:`w1_floor`).
+    """The exact Wasserstein-1 distance between two equal-size samples ``(n, d)`` (uniform
+    weights): the mean distance of the optimal one-to-one assignment (Birkhoff - von
+    Neumann). Between their distributions it is biased upward (:func:`w1_floor`).
+    Raises ValueError for samples of different or non-2-D shapes.
     """
     from scipy.optimize import linear_sum_assignment
 
@@ -384,13 +342,11 @@ def known_answer(
     """Train each method's judge (the generator held fixed) against Example 1 for every
     theta; return its estimate and the gradient the generator would get.
 
-    Keys: ``theta``, ``w1`` (= |theta|, exact), ``js`` (log 2 for theta != 0, exact);
-    per method ``<m>/estimate`` (the training-mode estimate on :data:`N_KNOWN`
-    fresh points; for the GAN its Jensen-Shannon lower bound) and
-    ``<m>/estimate_half`` (the same after half the steps: a converged judge
-    gives about the same); ``<m>/grad`` the generator loss's derivative with
-    respect to theta (WGANs: ``-mean D(theta, z)``; GAN: the non-saturating loss),
-    and ``gan/grad_minimax`` for the GAN's original ``mean log(1 - D)``.
+    Keys: ``theta``, ``w1`` (= |theta|) and ``js`` (log 2 for theta != 0), exact; per
+    method ``<m>/estimate`` (training mode, :data:`N_KNOWN` fresh points; GAN: the
+    Jensen-Shannon lower bound), ``<m>/estimate_half`` (after half the steps) and
+    ``<m>/grad`` (the generator loss's derivative in theta); ``gan/grad_minimax`` for the
+    GAN's original ``mean log(1 - D)``.
     """
     with _quiet_retracing():
         return _known_answer(thetas, steps, width, seed)
@@ -466,8 +422,8 @@ MAIN = tuple(Setup(m) for m in METHOD_NAMES)  # each method as published
 # Learning rates far too high, as in the lower half of the WGAN paper's Fig. 3.
 FAILING = (Setup("wgan", lr_scale=30.0), Setup("wgan-gp", lr_scale=30.0))
 LR_SWEEP = tuple(Setup(m, lr_scale=s) for m in METHOD_NAMES for s in (0.3, 1.0, 3.0, 10.0))
-# Judge strength: 1, 5 or 25 judge updates per generator update (the issue's and the
-# WGAN paper's question: does a judge trained closer to optimality help or hurt?).
+# Judge strength: 1, 5 or 25 judge updates per generator update (does a judge trained
+# closer to optimality help or hurt?).
 JUDGE_STRENGTH = tuple(Setup(m, n_critic=k) for m in ("gan", "wgan-gp") for k in (1, 5, 25))
 EXPERIMENTS = tuple(dict.fromkeys((*MAIN, *FAILING, *LR_SWEEP, *JUDGE_STRENGTH)))
 

@@ -1,14 +1,7 @@
-"""Measuring sample quality instead of eyeballing it (notebooks 03 and 04).
-
-The **Fréchet distance** ("FID for MNIST") in the penultimate-layer features of a small
-MNIST classifier that labhelpers trains itself (no download) and caches on disk: a
-Gaussian fitted to the features of real digits and another to those of generated ones,
-``|mu_r - mu_g|^2 + Tr(S_r + S_g - 2 (S_r S_g)^(1/2))``. Lower is better; it penalises
-bad images (the features move) and too little variety (the covariance shrinks).
-Generated digits are scored against **held-out** real digits (:func:`heldout_reference`),
-beside the floor of real training digits (:func:`real_floor`). ``tests/test_quality.py``
-validates the score as the FID paper did: it rises as real digits are disturbed more and
-more (:func:`disturb`) and as a sample holds fewer distinct digits (:func:`fewer_distinct`).
+"""Sample quality (notebooks 03 and 04): the Fréchet distance ("FID for MNIST") in the
+features of a small MNIST classifier trained and cached here, against held-out real digits
+(:func:`heldout_reference`); lower is better. :func:`disturb` and :func:`fewer_distinct`
+validate it as the FID paper did.
 """
 
 from __future__ import annotations
@@ -26,7 +19,7 @@ from ..settings import runs_root, set_seed
 FEATURE_LAYER = "features"
 
 
-CLASSIFIER_FILE = "mnist_classifier_v2.keras"  # v2: the 97 % classifier below
+CLASSIFIER_FILE = "mnist_classifier_v2.keras"  # renamed when the classifier changes
 CLASSIFIER_EPOCHS = 8
 
 
@@ -57,12 +50,9 @@ def train_classifier(
     verbose: int = 0,
     seed: int = 0,
 ) -> tuple[keras.Model, float]:
-    """Load the cached classifier, or train it on MNIST's training split and cache it.
-
-    Training starts from ``seed`` (it re-seeds the random generators), so the
-    classifier, and with it every quality score, is the same on every run on
-    the same machine. Returns the classifier and its accuracy on MNIST's test
-    split (97.9 % on the offline 10,000-digit sample, measured on a 2-core CPU).
+    """Load the classifier cached at ``path``, or train it on MNIST's training split from
+    ``seed`` (re-seeding the random generators) and cache it. Returns the classifier and
+    its accuracy on MNIST's test split.
     """
     path = Path(path or runs_root() / "classifier" / CLASSIFIER_FILE)
     x_test, y_test = load_mnist_with_labels(split="test")
@@ -118,7 +108,7 @@ DISTURBANCE_LEVELS = {
 
 def disturb(images: np.ndarray, kind: str, level: float, seed: int = 0) -> np.ndarray:
     """``images`` (N, 28, 28, 1) in [-1, 1], disturbed by ``kind`` at strength ``level``
-    (0 leaves them unchanged), as the FID paper (Heusel et al., 2017) validated FID:
+    (0: unchanged; an unknown ``kind``: ValueError), as the FID paper (Heusel et al., 2017):
 
     * ``gaussian noise``: add N(0, level^2) noise, then clip to [-1, 1];
     * ``salt and pepper``: set a fraction ``level`` of the pixels to -1 or +1;
@@ -161,9 +151,8 @@ DIVERSITY_LEVELS = (400, 200, 50, 10)  # distinct images in a sample of 400, few
 
 def fewer_distinct(images: np.ndarray, k: int, n: int | None = None, seed: int = 0) -> np.ndarray:
     """``n`` images (default: as many as given) drawn from only ``k`` distinct ones of
-    ``images``, each repeated about ``n / k`` times: a generator that has lost variety
-    but whose every sample is a real digit. A score that sees diversity must get worse
-    as ``k`` falls (the mode-collapse check that the disturbances cannot make)."""
+    ``images``, each repeated about ``n / k`` times: lost variety with real digits.
+    Raises ValueError unless ``1 <= k <= min(n, len(images))``."""
     n = len(images) if n is None else n
     if not 1 <= k <= min(n, len(images)):
         raise ValueError(f"k must be between 1 and {min(n, len(images))}, got {k}.")
@@ -193,7 +182,8 @@ def _sqrtm_psd(matrix: np.ndarray) -> np.ndarray:
 
 
 def frechet_distance(features_a: np.ndarray, features_b: np.ndarray) -> float:
-    """Fréchet distance between Gaussians fitted to two sets of feature vectors."""
+    """``|mu_a - mu_b|^2 + Tr(S_a + S_b - 2 (S_a S_b)^(1/2))``: the Fréchet distance between
+    Gaussians fitted to two sets of feature vectors."""
     mu_a, mu_b = features_a.mean(0), features_b.mean(0)
     cov_a = np.cov(features_a, rowvar=False)
     cov_b = np.cov(features_b, rowvar=False)
@@ -221,15 +211,9 @@ def reference_resamples(
 def reference_bootstrap(
     reference: np.ndarray, generated: np.ndarray, n_boot: int = 200, seed: int = 0
 ) -> tuple[float, tuple[float, float]]:
-    """The Fréchet distance of ``generated`` features to ``reference`` features, and a
-    95 % percentile interval of how much of it comes from *which* real digits the
-    reference happens to hold (:func:`reference_resamples`, the generated features
-    held fixed).
-
-    The course's reference is the 195 held-out sevens of the offline sample; a score
-    difference smaller than this interval's width could come from the reference alone.
-    (Resampling repeats rows, which shrinks the reference's spread a little, so the
-    resampled scores sit slightly above the plain one: read the width, not the centre.)
+    """The Fréchet distance of ``generated`` features to ``reference`` features, and the
+    95 % percentile interval of it over resamplings of the reference
+    (:func:`reference_resamples`); read its width, not its centre.
     """
     draws = reference_resamples(reference, [generated], n_boot, seed)[:, 0]
     low, high = np.percentile(draws, [2.5, 97.5])

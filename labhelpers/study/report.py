@@ -1,10 +1,5 @@
-"""The figures and tables of notebook 04, kept out of its way.
-
-Notebook 04 is a lesson: each section asks a question, calls one function here to draw or
-print the evidence, and says what it shows. The machinery (loops over runs and seeds,
-axes, intervals) lives here, readable with ``report.<function>??``. Every comparison it
-prints is an interval of a *difference* or a correlation with its own interval
-(:mod:`labhelpers.study.stats`).
+"""The figures and tables of notebook 04, one function per piece of evidence. Comparisons
+are intervals of differences or correlations with intervals (:mod:`labhelpers.study.stats`).
 """
 
 from __future__ import annotations

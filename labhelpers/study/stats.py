@@ -1,16 +1,6 @@
-"""Uncertainty for notebook 04's comparisons: intervals over seeds.
-
-* :func:`t_interval`: the mean of a few per-seed values with its 95 %
-  Student-t interval (the seeds are the independent repetitions);
-* :func:`welch_difference`: the interval of a *difference* of two means, the
-  thing a comparison is about, worded by :func:`difference_words` ("not
-  detected" is not "equivalent", which needs a margin);
-* :func:`fisher_z_interval`, :func:`change_correlation` and
-  :func:`mean_correlation`: correlations with intervals that fit them, and one
-  that a shared time trend cannot fake.
-
-Two intervals that overlap do not say "no difference": compare the interval
-of the difference instead (:func:`welch_difference`).
+"""Uncertainty for notebook 04's comparisons: 95 % intervals over seeds for means
+(:func:`t_interval`), differences of means (:func:`welch_difference`) and correlations
+(:func:`fisher_z_interval`, :func:`change_correlation`, :func:`mean_correlation`).
 """
 
 from __future__ import annotations
@@ -22,7 +12,7 @@ from scipy.stats import t as student_t
 
 
 def t_interval(values: Sequence[float]) -> tuple[float, tuple[float, float]]:
-    """Mean and 95 % confidence interval of the mean (Student t; n >= 2 values)."""
+    """Mean and 95 % confidence interval of the mean (Student t; n >= 2, else ValueError)."""
     values = np.asarray(values, dtype=float)
     n = len(values)
     if n < 2:
@@ -34,9 +24,8 @@ def t_interval(values: Sequence[float]) -> tuple[float, tuple[float, float]]:
 
 
 def welch_difference(a: Sequence[float], b: Sequence[float]) -> tuple[float, tuple[float, float]]:
-    """``mean(a) - mean(b)`` and its 95 % Welch interval (unequal variances; the
-    Welch-Satterthwaite degrees of freedom, rounded down, so the interval is a little
-    wide rather than a little narrow). Each sample needs at least 2 values."""
+    """``mean(a) - mean(b)`` and its 95 % Welch interval (Welch-Satterthwaite degrees of
+    freedom, rounded down). Raises ValueError unless each sample has at least 2 values."""
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     if len(a) < 2 or len(b) < 2:
         raise ValueError(f"a difference interval needs 2+ values per side, got {len(a)}, {len(b)}.")
@@ -76,7 +65,7 @@ Z975 = 1.959963984540054
 
 def fisher_z_interval(r: float, n: int) -> tuple[float, float]:
     """95 % interval of a Pearson correlation ``r`` of ``n`` independent pairs (Fisher's
-    z = atanh r, standard error 1 / sqrt(n - 3)); n >= 4."""
+    z = atanh r, standard error 1 / sqrt(n - 3)). Raises ValueError for n < 4."""
     if n < 4:
         raise ValueError(f"a correlation interval needs at least 4 pairs, got {n}.")
     z = np.arctanh(np.clip(r, -0.999999, 0.999999))
@@ -85,12 +74,9 @@ def fisher_z_interval(r: float, n: int) -> tuple[float, float]:
 
 
 def change_correlation(x: Sequence[float], y: Sequence[float]) -> float:
-    """Pearson correlation of the *changes* of two series logged at the same times.
-
-    Two quantities that both drift over a run (an estimate falling while a true
-    distance falls) correlate through the shared trend alone; their changes from
-    one log to the next correlate only where one moves with the other. NaN when
-    fewer than 3 changes or a series does not change."""
+    """Pearson correlation of the *changes* of two series logged at the same times (a
+    shared trend cannot make it). Non-finite changes are dropped; NaN when fewer than 3
+    remain or a series does not change."""
     dx, dy = np.diff(np.asarray(x, float)), np.diff(np.asarray(y, float))
     ok = np.isfinite(dx) & np.isfinite(dy)
     dx, dy = dx[ok], dy[ok]

@@ -1,17 +1,11 @@
 """The 2-D toy data of the WGAN-GP authors (``gan_toy.py``) and how samples are scored.
 
-* **ring**: 8 Gaussians, centres on a circle of radius 2 at angles k·45°,
-  standard deviation 0.02, then every point divided by 1.414;
-* **grid**: 25 Gaussians, centres at (2i, 2j) for i, j in -2..2, standard
-  deviation 0.05, then every point divided by 2.828.
+* **ring**: 8 Gaussians on a circle of radius 2 (angles k·45°), std 0.02, all / 1.414;
+* **grid**: 25 Gaussians at (2i, 2j), i, j in -2..2, std 0.05, all / 2.828.
 
-**What is measured** on :data:`N_EVAL` samples of a generator (the rule of
-later papers, e.g. VEEGAN and PacGAN, with the thresholds stated here): a
-sample is *high quality* if it lies within three standard deviations (of the
-scaled data) of its nearest centre; a mode is *covered* if at least
-:data:`MIN_PER_MODE` high-quality samples fall nearest to it.
-
-The experiments on these data are in :mod:`labhelpers.study.exact2d`.
+A sample is *high quality* within three (scaled) standard deviations of its nearest
+centre; a mode is *covered* when at least :data:`MIN_PER_MODE` high-quality samples fall
+nearest to it (VEEGAN's and PacGAN's rule).
 """
 
 from __future__ import annotations
