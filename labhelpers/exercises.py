@@ -1,23 +1,17 @@
 """Checkers for the code a learner writes in the notebooks (the way Kaggle Learn's do).
 
-Each ``check_*`` function runs the learner's code next to the package's own
-on the same inputs and random numbers, and prints one verdict: what agrees,
-or the first thing that differs and what usually causes it. It returns
-``True`` or ``False`` so a notebook cell (and the tests) can assert on it.
-:func:`show_solution` prints a worked solution (:mod:`labhelpers.solutions`),
-the way Kaggle Learn's ``q.solution()`` does.
-``tests/test_exercises.py`` proves that each checker accepts the right answer,
-its solution and equivalent answers, and rejects the known wrong ones.
+Each ``check_*`` function runs the learner's code beside the package's on the same inputs
+and random numbers, prints one verdict (what agrees, or the first difference and its usual
+cause) and returns ``True`` or ``False``. :func:`show_solution` prints a worked solution.
 
-**The contract on random numbers.** Equivalent code may draw its random numbers
-in another order than the package does. While a checker runs, every call of
-``tf.random.normal`` / ``tf.random.uniform`` (or ``keras.random``'s) is served
-from a fixed stream *per kind and shape* (:func:`served_noise`): the k-th
-normal draw of shape ``(32, 50)`` is the same numbers in the learner's code and
-in the package's, whenever it is made. So draw each batch of noise with its own
-call, of that batch's shape; draws of different shapes (the fakes' noise, the
-penalty's interpolation weights, the generator's noise) may come in any order,
-and draws of one shape in the order of the updates that use them.
+**The contract on random numbers.** While a checker runs, every call of
+``tf.random.normal`` / ``tf.random.uniform`` (or ``keras.random``'s) is served from a fixed
+stream *per kind and shape* (:func:`served_noise`): the k-th normal draw of shape ``(32, 50)``
+is the same numbers in the learner's code and the package's, whenever it is made. So draw
+each batch of noise with its own call, of that batch's shape (or all ``n_critic`` half batches
+of one kind in one call); draws of different shapes (the fakes' noise, the penalty's
+interpolation weights, the generator's noise) may come in any order, and draws of one shape
+in the order of the updates that use them.
 """
 
 from __future__ import annotations
@@ -53,16 +47,13 @@ def _close(a, b, tol: float, atol: float | None = None) -> bool:
 def served_noise(
     seed: int = 0, flip_uniform: bool = False, split: tuple[int, int] | None = None
 ) -> Iterator[None]:
-    """Serve ``tf.random.normal`` / ``uniform`` and ``keras.random.normal`` / ``uniform``
-    from fixed streams, one per kind and shape, while the block runs.
+    """While the block runs, serve ``tf.random`` and ``keras.random`` ``normal`` / ``uniform``
+    from fixed streams: the k-th draw of a kind and shape gets the same numbers whoever makes
+    it and whatever was drawn before. Integer draws pass through.
 
-    The k-th draw of a given kind and shape gets the same numbers whoever makes it
-    and whatever was drawn before, so two pieces of code that draw the same batches
-    in different orders see the same noise. ``flip_uniform`` serves ``1 - u``
-    instead of ``u``: the interpolation ``real + u (fake - real)`` then meets
-    ``u real + (1 - u) fake`` with the same numbers. With ``split=(n, half)`` a draw
-    of ``n * half`` rows (all ``n`` critic updates' noise in one call) is served as
-    the next ``n`` draws of ``half`` rows, stacked. Integer draws pass through.
+    ``flip_uniform`` serves ``1 - u`` for ``u`` (``real + u (fake - real)`` then meets
+    ``u real + (1 - u) fake``). ``split=(n, half)`` serves a draw of ``n * half`` rows as the
+    next ``n`` draws of ``half`` rows, stacked.
     """
     counts: dict[tuple, int] = {}
     originals = {
@@ -138,10 +129,8 @@ _ITERATION_HINT = (
 
 
 def _same_step(theirs: np.ndarray, ours: np.ndarray, start: np.ndarray) -> bool:
-    """Did a weight move as the package's did since the start? Within 1 % of the
-    package's movement (as a vector): Adam and RMSprop scale each update by its
-    gradient's running size, so where a gradient is tiny, rounding alone can turn a
-    step's sign; a wrong update moves the whole vector otherwise."""
+    """Did a weight move as the package's did since ``start``, to within 1 % of the package's
+    movement (as a vector)?"""
     moved = np.linalg.norm(ours - start)
     return bool(np.linalg.norm(theirs - ours) <= 0.01 * moved + 1e-6 * np.sqrt(ours.size))
 
@@ -223,8 +212,7 @@ def _compare_trainers(
         )
     images = np.asarray(images, "float32")
     split = (n_critic, half)
-    # Their true gradient is zero: rounding noise only, which Adam or RMSprop scales up
-    # to full-size steps. Every other weight is compared.
+    # Biases before a BatchNorm have a zero true gradient: left out, the rest is compared.
     skipped = _biases_before_batchnorm(generator) | _biases_before_batchnorm(judge)
     start = {id(w): w.numpy().copy() for w in generator.weights + judge.weights}
     for it in range(iterations):
@@ -354,17 +342,12 @@ def check_wgan(
 ) -> bool:
     """Does ``wgan_class`` train exactly like :class:`labhelpers.training.WGAN`?
 
-    Builds ``wgan_class(generator, critic)`` and the package's ``WGAN`` with
-    identical initial weights (the learner's critic carries ``constraint``,
-    the learner's clip constraint, if given), compiles both, and runs
-    ``iterations`` calls of each ``train_step`` on the same real images with
-    the same random numbers (module doc: in any order). Then compares the three
-    logged losses and every weight of both networks (to float rounding).
-
-    With ``mirror=True`` (notebook 01's exercise on the mirror convention) the
-    learner's class uses real = +1, fake = -1, and its critic starts as
-    ``D' = -D`` (the output layer negated): the losses must then be the same,
-    and so must every weight, except the output layer's, which stay negated.
+    Checks ``constraint`` (the learner's clip constraint for its critic, if given), then
+    runs ``iterations`` ``train_step`` calls of ``wgan_class(generator, critic)`` and of the
+    package's ``WGAN`` from identical weights, on the same images and random numbers (module
+    doc), and compares the three logged losses and every weight. With ``mirror=True`` the
+    learner's class uses real = +1, fake = -1 and a critic ``D' = -D``: the losses and weights
+    must be the same, except the output layer's, which stay negated.
     """
     if constraint is not None:
         probe = np.asarray(constraint(tf.constant([-1.0, -0.005, 0.0, 0.02])))
@@ -395,12 +378,9 @@ def check_wgan(
 
 def check_wgan_gp(wgan_gp_class: type, iterations: int = 2, seed: int = 0) -> bool:
     """Does ``wgan_gp_class`` train exactly like :class:`labhelpers.training.WGANGP`
-    (λ = 10, Adam 1e-4 with beta = (0.5, 0.9), the critic without BatchNorm)?
-
-    As :func:`check_wgan`; the interpolation may be written either way,
-    ``eps real + (1 - eps) fake`` or ``real + eps (fake - real)`` (the authors'
-    code and keras.io's): both are accepted. A logged ``gp`` is compared too.
-    """
+    (λ = 10, Adam 1e-4 with beta = (0.5, 0.9), the critic without BatchNorm)? As
+    :func:`check_wgan`; ``eps real + (1 - eps) fake`` and ``real + eps (fake - real)`` (the
+    authors' code, keras.io's) are both accepted, and a logged ``gp`` is compared too."""
     results = [
         _compare_trainers(wgan_gp_class, _WGAN_GP, None, None, iterations, seed, flip_uniform=f)
         for f in (False, True)
@@ -421,14 +401,11 @@ def check_gan(gan_class: type, iterations: int = 2, seed: int = 0) -> bool:
 def check_gradient_penalty(penalty_fn, seed: int = 0) -> bool:
     """Is ``penalty_fn(critic, real, fake)`` WGAN-GP's gradient penalty?
 
-    Three checks, in order: the closed form for a linear critic, where the
-    penalty must be ``(|w| - 1)^2``; the package's
-    :func:`labhelpers.losses.gradient_penalty` on a non-linear critic with the
-    same random numbers (module doc), the interpolation written either way
-    (``eps real + (1 - eps) fake`` or ``real + eps (fake - real)``); and the
-    gradient with respect to the critic's weights where the critic's input
-    gradient is exactly zero. A penalty without a small epsilon inside the square
-    root, as in the authors' code, passes with a note: its gradient is NaN there.
+    Checks, in order: ``(|w| - 1)^2`` for a linear critic; the package's
+    :func:`labhelpers.losses.gradient_penalty` on a non-linear critic with the same random
+    numbers (module doc; the interpolation written either way); a gradient with respect to
+    the critic's weights where its input gradient is zero. A NaN gradient there (no epsilon
+    inside the square root, as in the authors' code) passes with a note.
     """
     from .losses import gradient_penalty
 
@@ -533,12 +510,9 @@ def _reference_slerp(z0: np.ndarray, z1: np.ndarray, t: float) -> np.ndarray:
 
 
 def check_slerp(slerp_fn, seed: int = 0) -> bool:
-    """Is ``slerp_fn(z0, z1, t)`` spherical interpolation between two latent points?
-
-    Checks the two ends (t = 0 gives z0, t = 1 gives z1), that the norm stays
-    constant between two points of equal norm (a straight line's dips in the
-    middle), and the values against the standard formula
-    ``(sin((1-t) w) z0 + sin(t w) z1) / sin(w)``, ``w`` the angle between them.
+    """Is ``slerp_fn(z0, z1, t)`` spherical interpolation between two latent points? Checks
+    the ends (t = 0 gives z0, t = 1 gives z1), a constant norm between points of equal norm,
+    and the values of ``(sin((1-t) w) z0 + sin(t w) z1) / sin(w)``, ``w`` their angle.
     """
     rng = np.random.default_rng(seed)
     z0, z1 = rng.standard_normal(50), rng.standard_normal(50)
@@ -584,9 +558,8 @@ def check_slerp(slerp_fn, seed: int = 0) -> bool:
 
 
 def show_solution(exercise: str) -> None:
-    """Print a worked solution of one of the notebooks' exercises (like Kaggle Learn's
-    ``q.solution()``): ``"mirror_wgan"`` (01), ``"slerp"`` (02), ``"wgan_gp"`` (03)
-    or ``"gan"`` (04). The tests check that each one passes its checker."""
+    """Print a worked solution (:mod:`labhelpers.solutions`) of ``"mirror_wgan"`` (01),
+    ``"slerp"`` (02), ``"wgan_gp"`` (03) or ``"gan"`` (04); ValueError for other names."""
     from . import solutions
 
     if exercise not in solutions.SOLUTIONS:

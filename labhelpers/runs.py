@@ -1,34 +1,17 @@
 """A training run: what it is (:class:`RunSpec`) and the folder that holds it (:class:`Run`).
 
-* :class:`RunSpec` - a frozen description of a run: method, digit, seed,
-  budget, learning-rate scale, the critic by name, precision. Two runs with the
-  same specification compute the same numbers (on the same machine).
-* :class:`Run` - the one owner of a run folder: its file names, how they are
-  written (:func:`atomic_write`: a temporary file, then a rename), the loss
-  history and the held-out estimates, the state to resume from, the status
-  (missing, partial, stale or complete), the generators, and a lock so that two
-  processes never train into one folder at once. Notebooks and tools use its
-  methods, never file names.
-* :data:`COURSE_RUNS` - every run the notebooks load, named once
-  (:func:`labhelpers.session.course_run` loads one, or trains it when it is missing).
-* A run records the numerics version of the code that made it
-  (:data:`labhelpers.numerics.NUMERICS`); it is stale once that version moves.
+* :class:`RunSpec` - a frozen description of a run; the same specification computes the
+  same numbers on the same machine.
+* :class:`Run` - the one owner of a run folder (notebooks and tools never use its file
+  names): atomic writes (:func:`atomic_write`), history, estimates, the state to resume
+  from, the status, the generators, and a lock against two writers.
+* :data:`COURSE_RUNS` - every run the notebooks load (:func:`labhelpers.session.course_run`).
 
-A run folder holds:
-
-==============================  ==================================================
-``generator.keras``             the final generator (plain Keras layers)
-``generator_epoch_NNN.keras``   the generator after each epoch
-``grid_epoch_NNN.png``          10x10 samples after each epoch
-``history.csv``                 every iteration's losses
-``estimates.csv``               per epoch, the critic's estimate on training and held-out data
-``losses.png``                  the loss plot at the end
-``training_state.npz``          what resuming needs: weights, optimizer slots, settings
-``tensorboard/``                TensorBoard logs, when asked for
-==============================  ==================================================
-
-Loading a complete run reads these files and writes nothing, so an instructor
-can share a read-only folder of pre-trained runs with a whole class.
+A run is stale once :data:`labhelpers.numerics.NUMERICS` moves from the version it
+recorded. Its folder: ``generator.keras`` and ``generator_epoch_NNN.keras`` (plain Keras
+layers), ``grid_epoch_NNN.png``, ``history.csv`` (per iteration), ``estimates.csv`` (per
+epoch), ``losses.png``, ``training_state.npz`` (for resuming), ``tensorboard/`` (if asked
+for). Loading a complete run writes nothing, so the folder may be read-only.
 """
 
 from __future__ import annotations
@@ -63,11 +46,11 @@ from .settings import (
 
 @dataclass(frozen=True)
 class RunSpec:
-    """Everything that decides what a run computes. Frozen: a run is one thing.
+    """Everything that decides what a run computes (frozen, checked when made).
 
-    ``judge`` names the critic (or discriminator) in :data:`labhelpers.models.JUDGES`;
-    ``None`` means the method's own. ``precision`` is 'float32', 'bfloat16' or
-    'auto'; :meth:`resolved_precision` decides 'auto' once, for this machine.
+    ``judge`` names a critic or discriminator in :data:`labhelpers.models.JUDGES` (``None``:
+    the method's own); ``precision`` is 'float32', 'bfloat16' or 'auto'. Raises ValueError
+    for a bad value or a setting the method does not take.
     """
 
     method: str = "wgan"
@@ -139,9 +122,8 @@ class RunSpec:
         return JUDGES[self.judge]()
 
 
-# Files written before runs recorded a RunSpec named their critic by the printed form
-# of a functools.partial; this maps those names to JUDGES.
-# Runs made before the lab's critic was renamed call it 'critic'.
+# Judge names in older runs' files (a printed functools.partial from before RunSpec was
+# recorded; 'critic' from before the lab's critic was renamed), mapped to JUDGES.
 _LEGACY_JUDGES = {"build_critic(clip='all')": "critic-clip-all", "critic": "lab-critic"}
 _LEGACY_DEFAULT_JUDGES = {"wgan": "lab-critic", "wgan-gp": "gp-critic", "gan": "discriminator"}
 
@@ -310,17 +292,8 @@ class Run:
 
     # the state to resume from
     def save_state(self, trainer, epoch: int, precision: str = "float32") -> Path:
-        """Everything needed to carry on after ``epoch``, in one file replaced at once.
-
-        Why one ``.npz`` and not ``tf.train.Checkpoint``: the weights, both
-        optimizers' slots, the settings and the epoch travel in one file that one
-        rename replaces, so they never disagree (a ``CheckpointManager`` writes an
-        index, a data shard and a pointer file). A signature per variable (its
-        layer's position and class, its name and shape) is stored with them, so a
-        state saved by other models is refused instead of loaded into the wrong
-        variables (``tf.train.Checkpoint`` matched by position and failed only at
-        a shape mismatch, deep inside TensorFlow).
-        """
+        """Save what carrying on after ``epoch`` needs (weights, optimizer slots, settings, a
+        signature per variable) in one ``.npz`` replaced at once. ValueError without a spec."""
         if self.spec is None:
             raise ValueError("saving a training state needs the run's RunSpec.")
         arrays, signature = {}, {}
@@ -339,10 +312,8 @@ class Run:
         return atomic_write(self.path(self.STATE), lambda tmp: np.savez(tmp, **arrays))
 
     def restore_state(self, trainer) -> dict:
-        """Load the saved state into a compiled trainer; return its settings.
-
-        Refuses (``ValueError``) a state saved by other models.
-        """
+        """Load the saved state into a compiled trainer; return its settings. Raises ValueError
+        for a state saved by other models, :class:`DamagedRunFile` for a damaged file."""
         path = self.path(self.STATE)
         arrays, meta = _open_state(path)
         with arrays:
@@ -372,11 +343,8 @@ class Run:
     # one writer at a time
     @contextlib.contextmanager
     def lock(self) -> Iterator[None]:
-        """Hold the folder for training; a second process gets :class:`RunInUse`.
-
-        An operating-system lock (``flock``) on ``.lock``: it goes away with the
-        process that held it, so a crash or a killed kernel never leaves a stale lock.
-        """
+        """Hold the folder for training; a second process gets :class:`RunInUse`. The lock
+        (``flock`` on ``.lock``) dies with its process: a crash leaves no stale lock."""
         import fcntl
 
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -442,11 +410,9 @@ def _parts(trainer) -> dict:
 
 
 def load_generator(path: str | os.PathLike, latent_dim: int | None = None) -> keras.Model:
-    """Load a generator saved by the course and check that it is one.
-
-    Raises ``FileNotFoundError`` (with how to make one) when the file is missing,
-    and :class:`NotAGeneratorError` when it holds another model (a critic, a
-    classifier) or expects another latent size.
+    """Load a generator saved by the course and check that it is one. Raises
+    FileNotFoundError (saying how to make one) for a missing file, :class:`NotAGeneratorError`
+    for another model (a critic, a classifier) or, given ``latent_dim``, another latent size.
     """
     from . import models  # noqa: F401  (older files name the course's fast layers)
 
@@ -489,12 +455,10 @@ def seed_run_name(method: str, seed: int) -> str:
 
 
 COURSE_RUNS: dict[str, RunSpec] = {
-    # Notebooks 01-03: the reference lab's WGAN (only the kernels clipped, no warm-up),
-    # the exhibit whose estimate grows (01) and the reason why (03).
+    # Notebooks 01-03: the reference lab's WGAN (only the kernels clipped, no warm-up).
     "wgan": RunSpec("wgan"),
-    # Notebooks 03 and 04, three seeds each: the WGAN of the paper (every critic
-    # parameter clipped, the authors' warm-up), WGAN-GP as the authors' MNIST code
-    # (Adam beta_1 = 0.5) and as the paper's Algorithm 1 (beta_1 = 0), and the GAN.
+    # Notebooks 03 and 04, three seeds each: the paper's WGAN (every parameter clipped, the
+    # warm-up), WGAN-GP with Adam beta_1 = 0.5 (gan_mnist.py) and 0 (Algorithm 1), the GAN.
     **{
         seed_run_name(name, s): replace(spec, seed=s)
         for name, spec in (
@@ -509,8 +473,8 @@ COURSE_RUNS: dict[str, RunSpec] = {
 
 
 def course_spec(name: str, **budget) -> RunSpec:
-    """The :class:`RunSpec` of the course run ``name``, with ``budget`` (iterations,
-    batch_size, steps_per_epoch: the lesson's, :func:`labhelpers.settings.lesson_budget`)."""
+    """The :class:`RunSpec` of course run ``name`` with ``budget`` (iterations, batch_size,
+    steps_per_epoch; :func:`labhelpers.settings.lesson_budget`). ValueError for other names."""
     if name not in COURSE_RUNS:
         raise ValueError(f"no course run called {name!r}; they are {', '.join(COURSE_RUNS)}.")
     return replace(COURSE_RUNS[name], **budget)

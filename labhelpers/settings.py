@@ -1,11 +1,7 @@
-"""Settings shared by every lesson: the seed and quick mode, set in one place.
+"""Settings shared by every lesson: the seed, quick mode and where runs live.
 
-* :func:`set_seed` seeds Python, NumPy, TensorFlow and Keras at once, so the
-  same seed gives the same training run on the same machine.
-* Quick mode (environment variable ``WGAN_LAB_QUICK=1``) makes every notebook
-  train a tiny version: enough to run every code path in CI in seconds.
-  Learners never set it; they get the real lesson.
-* Runs live in ``runs/`` in the course's folder (``WGAN_LAB_RUNS`` moves them).
+Quick mode (``WGAN_LAB_QUICK=1``, for CI) makes every notebook train a tiny version. Runs
+live in ``runs/`` in the course's folder (``WGAN_LAB_RUNS`` moves them).
 """
 
 from __future__ import annotations
@@ -17,7 +13,7 @@ DEFAULT_SEED = 1
 
 
 def set_seed(seed: int = DEFAULT_SEED) -> int:
-    """Seed every random number generator the course uses; return the seed."""
+    """Seed Python, NumPy, TensorFlow and Keras at once; return the seed."""
     from ._quiet import import_tensorflow_quietly
 
     import_tensorflow_quietly()
@@ -48,8 +44,7 @@ FULL_MNIST_SEVENS = 6265  # training sevens in the full MNIST training split
 
 
 def describe_data() -> str:
-    """Which MNIST file the lessons read and how many training sevens it holds, so that
-    every output says which data made it (the offline sample has 875 sevens)."""
+    """One line: which MNIST file the lessons read and how many training sevens it holds."""
     from .data import find_mnist_file, load_mnist_arrays
 
     try:
@@ -67,11 +62,8 @@ def describe_data() -> str:
 
 
 def project_root() -> Path | None:
-    """The course's folder (the one with ``notebooks/``), or None when there is none.
-
-    The package's own parent when it sits in the course's checkout (as ``make lab``
-    installs it); otherwise, e.g. after a plain ``pip install``, the nearest folder
-    at or above the working directory that holds ``notebooks/``.
+    """The course's folder (the one with ``notebooks/``): the package's parent in a checkout,
+    else the nearest folder at or above the working directory with ``notebooks/``, else None.
     """
     here = Path(__file__).resolve().parents[1]
     if (here / "notebooks").is_dir():
@@ -84,10 +76,8 @@ def project_root() -> Path | None:
 
 
 def runs_root() -> Path:
-    """The folder that holds every run: the environment variable ``WGAN_LAB_RUNS``
-    (a folder of models an instructor pre-trained, a shared drive, a test's own
-    folder), else ``runs/`` in the course's folder (:func:`project_root`), else
-    ``~/wgan-lab-runs``. Never inside the installed package."""
+    """The folder of every run: ``WGAN_LAB_RUNS`` if set, else ``runs/`` in the course's
+    folder (:func:`project_root`), else ``~/wgan-lab-runs``; never inside the package."""
     if os.environ.get("WGAN_LAB_RUNS"):
         return Path(os.environ["WGAN_LAB_RUNS"]).expanduser()
     root = project_root()
@@ -95,14 +85,12 @@ def runs_root() -> Path:
 
 
 def run_dir(method: str) -> Path:
-    """Where a lesson's run of ``method`` lives: ``runs/<method>`` (``runs/quick/<method>``
-    in quick mode, so CI never touches a real run). The CLI's ``--out runs/<method>``
-    is the same folder, so models pre-trained by an instructor are found by the notebooks."""
+    """Where a lesson's run of ``method`` lives: ``runs/<method>``, the CLI's ``--out
+    runs/<method>`` (``runs/quick/<method>`` in quick mode, so CI never touches a real run)."""
     return runs_root() / ("quick" if quick_mode() else "") / method
 
 
-# The reference lab's training budget: 970 generator updates in epochs of 97
-# (6,265 sevens in full MNIST / 64), batches of 64. Everything else imports these.
+# The reference lab's training budget (CONTRIBUTING.md, "How the course counts training").
 REFERENCE_ITERATIONS = 970
 REFERENCE_STEPS_PER_EPOCH = 97
 REFERENCE_BATCH_SIZE = 64

@@ -1,26 +1,10 @@
-"""The three training algorithms as ``keras.Model`` subclasses with a ``train_step``.
+"""The three training algorithms as ``keras.Model`` subclasses of :class:`AdversarialTrainer`.
 
-All three have one shape (:class:`AdversarialTrainer`), so that ``fit``,
-callbacks, checkpoints and the comparison in notebook 04 treat them alike.
-
-One **iteration** = ``n_critic`` critic updates, each on a fresh real batch
-and a fresh fake batch, then one generator update (Algorithm 1 of the WGAN
-paper). ``fit`` calls ``train_step`` once per iteration, so ``fit``'s "step"
-is one iteration; an *epoch* is a reporting period of ``steps_per_epoch``
-iterations (97 by default: the reference lab's epoch, 6,265 sevens / 64).
-
-Batches, as in the reference lab: with ``batch_size = 64`` every critic update
-sees a half batch of 32 real and 32 fake images, and every generator update
-64 fakes. The data pipeline therefore hands ``train_step`` ``n_critic`` half
-batches of real images at once (shape ``(n_critic * 32, 28, 28, 1)``), and
-the step splits them, so each critic update sees new real digits.
-
-Why subclass ``keras.Model`` instead of the Keras 2 "freeze the critic and
-compile a composite model" recipe: in Keras 3 the trainable weights are fixed
-when the train function is traced, so ``critic.trainable = False`` leaves the
-critic frozen everywhere and it silently stops learning. Here each update
-names the exact variables it changes (``critic.trainable_variables`` or
-``generator.trainable_variables``) and never toggles ``trainable``.
+``train_step`` is one **iteration** (``fit``'s step; WGAN paper, Algorithm 1): ``n_critic``
+critic updates, each on a fresh half batch of real and one of fake images, then one generator
+update on a full batch of fakes. It takes the ``n_critic`` real half batches at once, shape
+``(n_critic * half, 28, 28, 1)`` (:func:`make_dataset`). Each update names the variables it
+changes and never toggles ``trainable`` (Keras 3's frozen-critic trap).
 """
 
 from __future__ import annotations
@@ -38,10 +22,9 @@ from .methods import Recipe, get_method
 class AdversarialTrainer(keras.Model):
     """A generator, a critic (or discriminator) and the update rule between them.
 
-    Subclasses define :meth:`critic_losses` and :meth:`generator_loss`; the
-    loop itself lives here, in :meth:`train_step`. Every iteration returns
-    ``critic_real``, ``critic_fake`` (each averaged over the ``n_critic``
-    updates) and ``generator``, the losses the lesson plots.
+    Subclasses define :meth:`critic_losses` and :meth:`generator_loss`. Every iteration logs
+    ``critic_real``, ``critic_fake`` (means over the ``n_critic`` updates) and ``generator``.
+    Raises ValueError for ``n_critic < 1`` or ``lr_scale <= 0``.
     """
 
     method = ""  # its entry in labhelpers.methods.METHODS: optimiser, judge updates
@@ -155,9 +138,8 @@ class AdversarialTrainer(keras.Model):
         return self.recipe().build(self.lr_scale)
 
 
-# The WGAN authors' critic warm-up (``main.py`` of martinarjovsky/WassersteinGAN):
-# generator iterations 0-24, and every 500th, get 100 critic updates instead of 5,
-# so that the critic is near its optimum before (and while) it guides the generator.
+# The WGAN authors' critic warm-up (``main.py`` of martinarjovsky/WassersteinGAN; WGAN paper
+# §3): generator iterations 0-24, and every 500th, get 100 critic updates instead of 5.
 WARMUP_ITERATIONS = 25
 WARMUP_EVERY = 500
 WARMUP_CRITIC_UPDATES = 100
@@ -173,14 +155,10 @@ def critic_updates(iteration: int, n_critic: int, warmup: bool) -> int:
 class WGAN(AdversarialTrainer):
     """WGAN with weight clipping (Arjovsky et al., 2017).
 
-    Losses with labels real = -1, fake = +1 and ``mean(label * score)``; the
-    clipping is the critic's ``ClipConstraint``, on the kernels only
-    (``lab-critic``, the reference lab's) or on every parameter
-    (``critic-clip-all``, the authors' code: the Lipschitz-constrained one). The
-    optimiser and the critic updates per iteration are the method's
-    (:data:`labhelpers.methods.METHODS`). The authors' critic warm-up is the
-    :class:`labhelpers.callbacks.CriticWarmup` callback (``warmup=True``), see
-    :func:`critic_updates`.
+    Losses ``mean(label * score)`` with real = -1, fake = +1. Clipping is the critic's
+    ``ClipConstraint``: kernels only (``lab-critic``, the reference lab's) or every parameter
+    (``critic-clip-all``, the authors' code). Optimiser and critic updates: the method's
+    (:data:`labhelpers.methods.METHODS`); warm-up: :class:`labhelpers.callbacks.CriticWarmup`.
     """
 
     method = "wgan"
@@ -198,12 +176,9 @@ class WGAN(AdversarialTrainer):
 class WGANGP(WGAN):
     """WGAN-GP (Gulrajani et al., 2017): the Wasserstein loss plus a gradient penalty.
 
-    Critic loss = ``mean D(fake) - mean D(real) + gp_weight * penalty``, where
-    the penalty pushes the critic's gradient norm towards 1 at random points
-    between real and fake images. Use a critic without clipping or BatchNorm
-    (``build_gp_critic``). The optimiser is the method's
-    (:data:`labhelpers.methods.METHODS`: the authors' MNIST code's Adam);
-    ``beta_1=0`` gives Algorithm 1's.
+    Critic loss ``mean D(fake) - mean D(real) + gp_weight * penalty``; use a critic without
+    clipping or BatchNorm (``build_gp_critic``). Adam's ``beta_1``: ``None`` for the method's
+    (0.5, ``gan_mnist.py``), 0 for Algorithm 1's; ValueError outside [0, 1).
     """
 
     method = "wgan-gp"
@@ -219,8 +194,6 @@ class WGANGP(WGAN):
     ):
         super().__init__(generator, critic, n_critic=n_critic, **kwargs)
         self.gp_weight = float(gp_weight)
-        # Adam's first-moment decay: 0.5 in the authors' MNIST code (gan_mnist.py, the
-        # method's), 0 in the paper's Algorithm 1.
         self.beta_1 = float(get_method(self.method).optimizer.beta_1 if beta_1 is None else beta_1)
         if not 0 <= self.beta_1 < 1:
             raise ValueError(f"beta_1 must be in [0, 1), got {beta_1}.")
@@ -240,11 +213,9 @@ class WGANGP(WGAN):
 class GAN(AdversarialTrainer):
     """The standard GAN (DCGAN-style): a sigmoid discriminator and binary cross-entropy.
 
-    The "critic" here is a discriminator that outputs the probability that an
-    image is real. Its losses: ``BCE(D(real), 1)`` and ``BCE(D(fake), 0)``; the
-    generator uses the non-saturating loss ``BCE(D(G(z)), 1)``. The optimiser and
-    the discriminator updates per iteration are the method's
-    (:data:`labhelpers.methods.METHODS`: the DCGAN paper's).
+    Losses ``BCE(D(real), 1)`` and ``BCE(D(fake), 0)``; the generator's is the non-saturating
+    ``BCE(D(G(z)), 1)``. Optimiser and updates: the method's (:data:`labhelpers.methods.METHODS`,
+    the DCGAN paper's).
     """
 
     method = "gan"
@@ -267,10 +238,7 @@ class GAN(AdversarialTrainer):
 
 def make_dataset(images: np.ndarray, half_batch: int, n_critic: int, seed: int) -> tf.data.Dataset:
     """Endless shuffled real images, ``n_critic`` half batches per element (one iteration).
-
-    tf.data shuffles and batches in C++ threads while the previous iteration
-    trains, so feeding the data costs the training loop almost nothing.
-    """
+    Raises ValueError for fewer images than one half batch."""
     if len(images) < half_batch:
         raise ValueError(f"Only {len(images)} training images; a half batch needs {half_batch}.")
     return (

@@ -8,11 +8,9 @@
     wgan-lab-train wgan-gp --out runs/wgan-gp-beta0 --beta-1 0
     wgan-lab-train --list-methods
 
-Writes the run's files into ``DIR`` (see :class:`labhelpers.runs.Run`), shows a
-progress bar and ends with the wall time and iterations per second. Running the
-same command again after an interruption carries on where it stopped
-(``--resume`` is the default; ``--fresh`` starts over). Bad arguments give a
-one-line error and exit code 2.
+Writes the run's files into ``--out`` (:class:`labhelpers.runs.Run`) and ends with the wall
+time and iterations per second; run again, it carries on where it stopped (``--fresh`` starts
+over). An error is one line, with exit code 1 for diverged training, else 2 (130 on Ctrl-C).
 """
 
 from __future__ import annotations
@@ -172,8 +170,7 @@ def main(argv: list[str] | None = None) -> int:
         print(" ".join(METHODS))
         return 0
     args = parse_args(argv)
-    # Imported here so that --help and argument errors answer at once,
-    # without the seconds TensorFlow takes to load.
+    # Imported here so that --help and argument errors answer without loading TensorFlow.
     from ..callbacks import TrainingDiverged
     from ..data import MnistDataError
     from ..runs import RunInUse

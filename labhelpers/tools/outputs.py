@@ -1,25 +1,10 @@
-"""The committed notebook outputs: made by one command, checked by one test.
+"""``wgan-lab-outputs`` (``make outputs``): run the notebooks in full mode and store their outputs.
 
-A reader on GitHub sees the outputs stored in the notebooks, so those outputs
-must come from a real full-mode run of the current code. ``make outputs``
-(``wgan-lab-outputs``) does that:
-
-1. it refuses to start in quick mode, or when a pre-trained run is missing,
-   unfinished or made by other training code (:func:`.pretrain.stale_runs`;
-   run ``make pretrain`` first), or when the 2-D results are missing or stale;
-2. it executes each notebook in full mode, in a fresh kernel, from the
-   ``notebooks/`` folder;
-3. it stamps every code cell with a hash of its source, and the notebook with
-   the numerics versions (:mod:`labhelpers.numerics`), the data it read and
-   the seconds it took;
-4. it writes the notebook only if :func:`problems` finds nothing wrong (an
-   error, a traceback, a warning, text on stderr, a figure cell without its
-   picture, a notebook over :data:`MAX_BYTES`).
-
-It is resumable: a notebook whose stored outputs are already current is
-skipped (``--force`` redoes it). ``tests/test_notebook_hygiene.py`` runs
-:func:`problems` on the committed notebooks, so an edited cell whose outputs
-were not remade fails the tests.
+It refuses while :func:`refusal` gives a reason (quick mode, stale runs or 2-D results),
+executes each notebook in a fresh kernel, stamps each code cell with a hash of its source and
+the notebook with the numerics versions, data and seconds, and writes it only if
+:func:`problems` finds nothing. Current notebooks are skipped (``--force`` redoes them).
+``tests/test_notebook_hygiene.py`` runs :func:`problems` on the committed notebooks.
 """
 
 from __future__ import annotations

@@ -1,16 +1,10 @@
-"""``wgan-lab-pretrain`` (``make pretrain``): every run the notebooks load.
+"""``wgan-lab-pretrain`` (``make pretrain``): train every run the notebooks load.
 
-Trains each run of :data:`labhelpers.runs.COURSE_RUNS` into ``runs/<name>``
-(``WGAN_LAB_RUNS`` moves the folder), one after the other, then the 2-D
-experiments of notebook 04 (:mod:`labhelpers.study.exact2d`, into ``runs/exact2d``).
-It is resumable: a run that is complete and was made at the current numerics
-version (:mod:`labhelpers.numerics`) is skipped, an interrupted one carries on
-from its last epoch, and one made at another version is trained afresh. The wall
-time of each run is recorded in ``runs/pretrain_times.json``.
-
-:func:`stale_runs` tells whether the runs are complete and current; the command
-that makes the committed notebook outputs (``make outputs``) refuses to run
-otherwise. ``--status`` prints it.
+Trains each run of :data:`labhelpers.runs.COURSE_RUNS` into ``runs/<name>`` (float32), then
+the 2-D experiments (:mod:`labhelpers.study.exact2d`, ``runs/exact2d``), and records their
+wall seconds in ``runs/pretrain_times.json``. Complete, current runs are skipped, interrupted
+ones carry on, stale ones start afresh. ``--status`` prints :func:`stale_runs` (exit code 1
+when any), which ``make outputs`` requires to be empty.
 """
 
 from __future__ import annotations

@@ -1,7 +1,6 @@
 """``wgan-lab-readme-images`` (``make readme-images``): the README's training animations.
 
-Writes ``images/training_<method>.gif`` from the per-epoch sample grids of the
-pre-trained seed-1 runs of the sevens. The notebooks never write into ``images/``.
+Writes ``images/training_<method>.gif`` from the per-epoch grids of the seed-1 runs.
 """
 
 from __future__ import annotations
@@ -18,7 +17,8 @@ IMAGES = Path(__file__).resolve().parents[2] / "images"  # the course's checkout
 
 
 def refresh(runs: Path | None = None, images: Path = IMAGES) -> list[Path]:
-    """Write one GIF per method from ``runs/<method>``'s grids; return their paths."""
+    """Write one GIF per method from ``runs/<method>``'s grids; return their paths. Raises
+    FileNotFoundError when a run has no grids."""
     runs = runs or runs_root()
     missing = [m for m in METHODS if not Run(runs / m).epoch_grids()]
     if missing:

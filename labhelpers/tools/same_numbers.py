@@ -3,18 +3,12 @@
     wgan-lab-numbers            compare short seeded runs with the reference
     wgan-lab-numbers --record   make this machine's numbers the reference
 
-Runs record a numerics version (:mod:`labhelpers.numerics`), not the code. The
-reference (``reference_numbers.json``) holds the numbers of short seeded runs of
-every method and of the 2-D experiments, the numerics versions they belong to,
-and the machine that recorded them (:func:`machine`: CPU features, thread count,
-package versions, oneDNN). On that machine the numbers must agree to float32
-rounding; on any other, within :data:`TOLERANCE`, a bound that sits between the
-spread of numerics paths and the effect of the smallest change it must catch
-(both measured by ``benchmarks/numerics_tolerance.py``). Where no measured path
-covers the machine, the check says why in one line and does not judge.
-
-``--record`` refuses while the numbers differ at the reference's numerics
-version: bump the version first (then ``make pretrain``).
+The reference (``reference_numbers.json``) holds the numbers of short seeded runs of every
+method and of the 2-D experiments, their numerics versions (:mod:`labhelpers.numerics`) and
+the machine that recorded them (:func:`machine`). There they must agree to :data:`ROUNDING`,
+elsewhere within :data:`TOLERANCE`; a machine no measurement covers is not judged
+(:func:`cannot_judge`). Exit code 1 when they differ or the versions do. ``--record`` refuses
+while the numbers differ at the reference's numerics version: bump the version first.
 """
 
 from __future__ import annotations
@@ -38,10 +32,8 @@ RUNS = {
     "wgan-gp": {"method": "wgan-gp"},
     "gan": {"method": "gan"},
 }
-# The largest deviation (see deviation()) allowed on the recording machine, and on others:
-# other CPUs and numerics paths moved the short runs by at most 0.005, a change of 20 % to
-# one setting (a learning rate, the penalty weight) by 0.05 and more
-# (benchmarks/numerics_tolerance.py; CONTRIBUTING.md, "Changing the training code").
+# The largest deviation (see deviation()) allowed on the recording machine, and on others
+# (measured: benchmarks/numerics_tolerance.py; CONTRIBUTING.md, "Changing the training code").
 ROUNDING = 1e-6
 TOLERANCE = 0.015
 CPU_FEATURES = ("avx2", "fma", "avx512f", "avx512_bf16", "avx512_vnni", "amx_tile", "amx_bf16")
@@ -121,7 +113,7 @@ def short_exact2d_runs() -> dict[str, list[float]]:
 
 
 def compute(runs: tuple[str, ...] = tuple(RUNS), with_2d: bool = True) -> dict:
-    """The numbers of the short runs ``runs`` (and of the 2-D ones): a few minutes."""
+    """The numbers of the short runs ``runs`` (and of the 2-D ones)."""
     numbers = {name: short_run(name) for name in runs}
     if with_2d:
         numbers["exact2d"] = short_exact2d_runs()
