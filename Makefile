@@ -88,7 +88,7 @@ readme-images: $(BIN)/.installed
 	$(BIN)/wgan-lab-readme-images
 
 # After changing the training code: does it still compute the same numbers?
-# (labhelpers/tools/same_numbers.py; --accept keeps the pre-trained runs current.)
+# (labhelpers/tools/same_numbers.py; CONTRIBUTING.md, "Changing the training code".)
 numbers: $(BIN)/.installed
 	$(BIN)/wgan-lab-numbers
 
