@@ -4,7 +4,7 @@ instead of hours; and the 2-D trainer's throughput against the float32 matmul ce
     make pretrain-cost                                    # everything (~20 min on 2 cores)
     .venv/bin/python benchmarks/pretrain_cost.py --parts 2d   # only the 2-D part
 
-**MNIST runs** (``labhelpers.runs.COURSE_RUNS``): each kind of run (method, judge,
+**MNIST runs** (``labhelpers.course.COURSE_RUNS``): each kind of run (method, judge,
 warm-up; seeds and beta_1 do not change the arithmetic) trains two epochs into a
 temporary folder with the real callbacks (grids, held-out estimates, checkpoints).
 Its ``estimates.csv`` gives the seconds at the end of each epoch: epoch 1 holds
@@ -49,7 +49,7 @@ import labhelpers as lh  # first: quiet TensorFlow import
 import numpy as np
 import tensorflow as tf
 from labhelpers.study import exact2d
-from labhelpers.runs import COURSE_RUNS
+from labhelpers.course import COURSE_RUNS
 from labhelpers.session import train_spec
 
 

@@ -11,8 +11,9 @@ One module per concern, each introduced by the notebook that first needs it:
 * ``numerics``  - the numerics versions that runs and outputs record
 * ``precision`` - float32 or bfloat16, and ``auto``
 * ``files``     - files written whole or not at all, and CSV tables of numbers
-* ``runs``      - a run's specification (``RunSpec``), its folder (``Run``) and
-                  the runs the notebooks load (``COURSE_RUNS``)
+* ``spec``      - what a run is: its settings, checked once (``RunSpec``)
+* ``runs``      - the folder that holds a run (``Run``) and loading a generator
+* ``course``    - the runs the notebooks load (``COURSE_RUNS``)
 * ``callbacks`` - history, grids, held-out estimate, checkpoints, progress, TensorBoard
 * ``session``   - ``train()``: a whole run, for notebooks and the command line;
                   ``course_run()``: a run the notebooks load
@@ -51,6 +52,7 @@ from ._quiet import import_tensorflow_quietly
 
 SUBMODULES = (
     "callbacks",
+    "course",
     "data",
     "exercises",
     "files",
@@ -65,14 +67,15 @@ SUBMODULES = (
     "session",
     "settings",
     "solutions",
+    "spec",
     "study",
     "training",
 )
 # Modules that import no TensorFlow (tests/test_imports.py): the command line's
 # --help and the statistics answer at once. They load it quietly when they need it.
 WITHOUT_TENSORFLOW = {
-    "_quiet", "data", "methods", "numerics", "precision", "settings", "study", "study.stats",
-    "tools", "tools.cli",
+    "_quiet", "course", "data", "files", "methods", "numerics", "precision", "settings", "spec",
+    "study", "study.stats", "tools", "tools.cli",
 }  # fmt: skip
 # The study's modules by their short names (``from labhelpers import quality``), as the
 # notebooks' committed cells import them until their outputs are next made.
@@ -83,7 +86,7 @@ SHORTCUTS = {
     "build_trainer": "session",
     "TrainResult": "session",
     "Run": "runs",
-    "RunSpec": "runs",
+    "RunSpec": "spec",
     "course_run": "session",
     "load_generator": "runs",
     "DamagedRunFile": "files",

@@ -82,7 +82,7 @@ METHODS: dict[str, Method] = {
     for m in (
         # Measured with 3 seeds each (CONTRIBUTING.md, "Precision"): bfloat16 held for none.
         # The reference lab's critic clips only the kernels; the paper's WGAN clips every
-        # parameter (critic-clip-all) with the warm-up (COURSE_RUNS 'wgan-lipschitz').
+        # parameter (critic-clip-all) with the warm-up (course.COURSE_RUNS 'wgan-lipschitz').
         # RMSprop: the WGAN paper (§3) reports momentum made clipping unstable.
         Method(
             "wgan",

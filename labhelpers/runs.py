@@ -1,11 +1,9 @@
-"""A training run: what it is (:class:`RunSpec`) and the folder that holds it (:class:`Run`).
+"""The folder that holds a training run (:class:`Run`), and loading a saved generator.
 
-* :class:`RunSpec` - a frozen description of a run; the same specification computes the
-  same numbers on the same machine.
-* :class:`Run` - the one owner of a run folder (notebooks and tools never use its file
-  names): atomic writes (:func:`atomic_write`), history, estimates, the state to resume
-  from, the status, the generators, and a lock against two writers.
-* :data:`COURSE_RUNS` - every run the notebooks load (:func:`labhelpers.session.course_run`).
+:class:`Run` is the one owner of a run folder (notebooks and tools never use its file
+names): atomic writes, history, estimates, the state to resume from, the status, the
+generators, and a lock against two writers. What a run is lives in ``spec.py``
+(:class:`RunSpec`), the course's list of runs in ``course.py``.
 
 A run is stale once :data:`labhelpers.numerics.NUMERICS` moves from the version it
 recorded. Its folder: ``generator.keras`` and ``generator_epoch_NNN.keras`` (plain Keras
@@ -18,131 +16,24 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import functools
 import json
 import os
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import keras
 import numpy as np
 
-from .data import check_digit
+# The course's list of runs by its old address (``lh.runs.COURSE_RUNS``), as the
+# notebooks' committed cells read it until their outputs are next made.
+from .course import COURSE_RUNS, SEEDS, course_spec, seed_run_name  # noqa: F401
 from .files import DamagedRunFile, atomic_write, read_rows, write_rows
-from .methods import get_method
-from .models import IMAGE_SHAPE, JUDGES, plain_copy
+from .models import IMAGE_SHAPE, plain_copy
 from .numerics import NUMERICS, recorded
-from .precision import PRECISIONS, resolve
-from .settings import (
-    REFERENCE_BATCH_SIZE,
-    REFERENCE_ITERATIONS,
-    REFERENCE_STEPS_PER_EPOCH,
-    runs_root,
-)
+from .settings import REFERENCE_ITERATIONS, runs_root
+from .spec import RunSpec, identity_of
 
-# -- what a run is -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RunSpec:
-    """Everything that decides what a run computes (frozen, checked when made).
-
-    ``judge`` names a critic or discriminator in :data:`labhelpers.models.JUDGES` (``None``:
-    the method's own); ``precision`` is 'float32', 'bfloat16' or 'auto'. Raises ValueError
-    for a bad value or a setting the method does not take.
-    """
-
-    method: str = "wgan"
-    digit: int | str | None = 7
-    seed: int = 1
-    iterations: int = REFERENCE_ITERATIONS
-    batch_size: int = REFERENCE_BATCH_SIZE
-    steps_per_epoch: int = REFERENCE_STEPS_PER_EPOCH
-    lr_scale: float = 1.0
-    judge: str | None = None
-    precision: str = "auto"
-    warmup: bool | None = None  # the WGAN authors' critic warm-up; None: the method's
-    beta_1: float | None = None  # WGAN-GP's Adam beta_1; None: the trainer's (0.5)
-
-    def __post_init__(self):
-        entry = get_method(self.method)  # one clear error for an unknown method
-        set_ = functools.partial(object.__setattr__, self)
-        set_("digit", check_digit(self.digit))
-        for name in ("iterations", "batch_size", "steps_per_epoch"):
-            value = getattr(self, name)
-            if int(value) != value or int(value) < 1:
-                raise ValueError(f"{name} must be a positive whole number, got {value}.")
-            set_(name, int(value))
-        if self.batch_size % 2:
-            raise ValueError(
-                f"batch_size must be even (half real, half fake per critic update), "
-                f"got {self.batch_size}."
-            )
-        if not float(self.lr_scale) > 0:
-            raise ValueError(f"lr_scale must be positive, got {self.lr_scale}.")
-        set_("lr_scale", float(self.lr_scale))
-        set_("judge", self.judge or entry.judge)
-        if self.judge not in entry.judges:
-            raise ValueError(
-                f"judge {self.judge!r} does not suit {self.method}; it takes "
-                f"{' or '.join(entry.judges)}."
-            )
-        set_("warmup", bool(self.warmup))
-        if self.warmup and not entry.can_warm_up:
-            raise ValueError(f"the critic warm-up is for wgan only, not {self.method}.")
-        if self.beta_1 is not None:
-            if self.method != "wgan-gp":
-                raise ValueError(f"beta_1 is for wgan-gp only, not {self.method}.")
-            if not 0 <= float(self.beta_1) < 1:
-                raise ValueError(f"beta_1 must be in [0, 1), got {self.beta_1}.")
-            set_("beta_1", float(self.beta_1))
-        if self.precision not in PRECISIONS:
-            raise ValueError(
-                f"precision must be one of {', '.join(PRECISIONS)}; got {self.precision!r}."
-            )
-
-    def identity(self) -> dict:
-        """The settings a resumed run must share (budget and precision may differ)."""
-        out = asdict(self)
-        del out["iterations"], out["precision"]
-        # Settings added later appear only where they differ from what runs did
-        # before they existed, so older runs keep their identity.
-        if not out["warmup"]:
-            del out["warmup"]
-        if out["beta_1"] is None:
-            del out["beta_1"]
-        return out
-
-    def resolved_precision(self) -> str:
-        """'float32' or 'bfloat16' for this run on this machine."""
-        return resolve(self.precision, get_method(self.method).bfloat16_auto)
-
-    def build_judge(self) -> keras.Model:
-        return JUDGES[self.judge]()
-
-
-# Judge names in older runs' files (a printed functools.partial from before RunSpec was
-# recorded; 'critic' from before the lab's critic was renamed), mapped to JUDGES.
-_LEGACY_JUDGES = {"build_critic(clip='all')": "critic-clip-all", "critic": "lab-critic"}
-_LEGACY_DEFAULT_JUDGES = {"wgan": "lab-critic", "wgan-gp": "gp-critic", "gan": "discriminator"}
-
-
-def identity_of(meta: dict) -> dict:
-    """The :meth:`RunSpec.identity` of a saved run, from its state's settings."""
-    if "spec" in meta:
-        spec = dict(meta["spec"])
-        spec["judge"] = _LEGACY_JUDGES.get(spec.get("judge"), spec.get("judge"))
-        return spec
-    method = meta.get("method")
-    legacy = {k: meta.get(k) for k in ("method", "digit", "seed", "batch_size", "steps_per_epoch")}
-    legacy["lr_scale"] = float(meta.get("lr_scale", 1.0))
-    critic = meta.get("critic")
-    default = _LEGACY_DEFAULT_JUDGES.get(method)  # the judges then: no warm-up, no beta_1
-    legacy["judge"] = _LEGACY_JUDGES.get(critic, critic) if critic else default
-    if any(k in meta for k in ("generator", "n_critic", "gp_weight")):
-        legacy["other"] = {k: meta[k] for k in ("generator", "n_critic", "gp_weight") if k in meta}
-    return legacy
+__all__ = ["NotAGeneratorError", "Run", "RunInUse", "RunSpec", "identity_of", "load_generator"]
 
 
 class RunInUse(RuntimeError):
@@ -442,39 +333,3 @@ def load_generator(path: str | os.PathLike, latent_dim: int | None = None) -> ke
             f"Draw latent points with latent_dim={in_shape[1]}."
         )
     return model
-
-
-# -- the runs of the course --------------------------------------------------------------
-
-SEEDS = (1, 2, 3)  # seeds of the repeated runs (notebook 04); seed 1 is the lessons' own
-
-
-def seed_run_name(method: str, seed: int) -> str:
-    """``wgan`` for seed 1 (the run notebooks 01-03 use), ``wgan-seed2`` for seed 2."""
-    return method if seed == 1 else f"{method}-seed{seed}"
-
-
-COURSE_RUNS: dict[str, RunSpec] = {
-    # Notebooks 01-03: the reference lab's WGAN (only the kernels clipped, no warm-up).
-    "wgan": RunSpec("wgan"),
-    # Notebooks 03 and 04, three seeds each: the paper's WGAN (every parameter clipped, the
-    # warm-up), WGAN-GP with Adam beta_1 = 0.5 (gan_mnist.py) and 0 (Algorithm 1), the GAN.
-    **{
-        seed_run_name(name, s): replace(spec, seed=s)
-        for name, spec in (
-            ("wgan-lipschitz", RunSpec("wgan", judge="critic-clip-all", warmup=True)),
-            ("wgan-gp", RunSpec("wgan-gp")),
-            ("wgan-gp-beta0", RunSpec("wgan-gp", beta_1=0.0)),
-            ("gan", RunSpec("gan")),
-        )
-        for s in SEEDS
-    },
-}
-
-
-def course_spec(name: str, **budget) -> RunSpec:
-    """The :class:`RunSpec` of course run ``name`` with ``budget`` (iterations, batch_size,
-    steps_per_epoch; :func:`labhelpers.settings.lesson_budget`). ValueError for other names."""
-    if name not in COURSE_RUNS:
-        raise ValueError(f"no course run called {name!r}; they are {', '.join(COURSE_RUNS)}.")
-    return replace(COURSE_RUNS[name], **budget)

@@ -17,13 +17,15 @@ import keras
 import numpy as np
 
 from . import callbacks as cb
+from .course import course_spec
 from .data import load_mnist
 from .files import as_rows
 from .methods import get_method
 from .models import JUDGES, LATENT_DIM, build_generator
 from .precision import building_in
-from .runs import Run, RunSpec, course_spec, identity_of
+from .runs import Run
 from .settings import run_dir, set_seed
+from .spec import RunSpec, identity_of
 from .training import TRAINERS, AdversarialTrainer, make_dataset
 
 
@@ -81,7 +83,7 @@ class TrainResult:
 def train(method: str = "wgan", out_dir: str | os.PathLike | None = None, **options) -> TrainResult:
     """Train ``method`` on MNIST into ``out_dir`` (default: the lesson's folder for it).
 
-    ``options`` are the run's settings, the fields of :class:`labhelpers.runs.RunSpec`:
+    ``options`` are the run's settings, the fields of :class:`labhelpers.spec.RunSpec`:
     ``digit`` (7 or 'all'), ``seed``, ``iterations`` (970 = the reference lab),
     ``batch_size`` (real + fake images per critic update), ``steps_per_epoch``
     (iterations between grids and checkpoints), ``lr_scale``, ``judge`` (e.g.
@@ -115,7 +117,7 @@ def train_spec(
     tensorboard: bool = False,
     extra_callbacks: list | None = None,
 ) -> TrainResult:
-    """:func:`train` for a :class:`labhelpers.runs.RunSpec` (see :func:`train` for the rest).
+    """:func:`train` for a :class:`labhelpers.spec.RunSpec` (see :func:`train` for the rest).
     Loads a complete run (writing nothing), resumes a partial one, or starts afresh."""
     run = Run(folder, spec)
     meta = _resumable(run) if resume else None
@@ -182,7 +184,11 @@ def _resumable(run: Run) -> dict | None:
 def _trainer(spec: RunSpec, precision: str) -> AdversarialTrainer:
     options = {} if spec.beta_1 is None else {"beta_1": spec.beta_1}
     return build_trainer(
-        spec.method, precision=precision, critic=spec.build_judge, lr_scale=spec.lr_scale, **options
+        spec.method,
+        precision=precision,
+        critic=JUDGES[spec.judge],
+        lr_scale=spec.lr_scale,
+        **options,
     )
 
 

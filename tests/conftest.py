@@ -1,4 +1,4 @@
-"""Shared test set-up: offline MNIST and quiet TensorFlow.
+"""Shared test set-up: offline MNIST, and what the notebooks' nbval pass left behind.
 
 The tests never touch the network: unless MNIST_NPZ is already set, they use
 the 10,000-digit sample in ../shared/data (the layout CI and developers have).
@@ -19,9 +19,12 @@ if not os.environ.get("MNIST_NPZ") and SHARED_SAMPLE.is_file():
 @pytest.fixture(scope="session")
 def sevens():
     """The training sevens of the offline sample, in [-1, 1]."""
-    from labhelpers import load_mnist
+    from labhelpers import MnistDataError, load_mnist
 
-    return load_mnist(7)
+    try:
+        return load_mnist(7)
+    except MnistDataError as err:
+        pytest.skip(f"no MNIST file to test with: {str(err).splitlines()[0]}")
 
 
 @pytest.fixture
@@ -41,3 +44,31 @@ def snapshot():
         }
 
     return take
+
+
+# -- the runs folder nbval filled -------------------------------------------------------
+
+COURSE = ("01_train_wgan", "02_inference_wgan", "03_wgan_gp", "04_gan_vs_wgan")
+_nbval = {"passed": set(), "failed": set()}
+
+
+def pytest_runtest_logreport(report):
+    """Note which notebooks nbval ran in this session, and whether every cell passed."""
+    notebook = Path(report.fspath).stem if str(report.fspath).endswith(".ipynb") else None
+    if notebook and report.failed:
+        _nbval["failed"].add(notebook)
+    elif notebook and report.when == "call" and report.passed:
+        _nbval["passed"].add(notebook)
+
+
+@pytest.fixture
+def nbval_filled_runs() -> Path | None:
+    """The runs folder that nbval filled in this session (quick mode, all four notebooks
+    run earlier in this session with no failing cell), or None."""
+    if os.environ.get("WGAN_LAB_QUICK") != "1":
+        return None
+    if _nbval["failed"] or not _nbval["passed"] >= set(COURSE):
+        return None
+    from labhelpers.settings import runs_root
+
+    return runs_root()

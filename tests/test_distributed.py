@@ -35,6 +35,7 @@ SCRIPT = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("method", ["wgan", "wgan-gp"])
 def test_trainer_under_mirrored_strategy(method):
     done = subprocess.run(

@@ -81,6 +81,7 @@ def test_train_runs_logs_every_measurement_for_every_seed():
     assert np.all(np.isfinite(out["w1"])) and out["samples"].shape == (2, exact2d.N_EVAL, 2)
 
 
+@pytest.mark.slow
 def test_known_answer_judges_see_the_distance():
     out = exact2d.known_answer(thetas=(0.0, 1.0), steps=300, width=64)
     np.testing.assert_array_equal(out["w1"], [0.0, 1.0])

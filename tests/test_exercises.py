@@ -121,6 +121,7 @@ class Mirror(MyWGAN):
     real_label, fake_label = 1.0, -1.0
 
 
+@pytest.mark.slow
 def test_mirror_convention_checker(capsys):
     assert check_wgan(Mirror, Clip(), mirror=True)
     assert "D' = -D" in capsys.readouterr().out
@@ -318,6 +319,7 @@ class Unfinished(keras.Model):
     pass
 
 
+@pytest.mark.slow
 def test_wgan_gp_checker(capsys):
     for right in (solutions.MyWGANGP, PenaltyFirst):  # either interpolation, either order
         assert check_wgan_gp(right)
@@ -446,6 +448,7 @@ class NoiseInOneCall(MyWGAN):
         }
 
 
+@pytest.mark.slow
 def test_correct_variants_pass(capsys):
     assert check_wgan_gp(OtherRounding), capsys.readouterr().out
     assert check_wgan(NoiseInOneCall, Clip()), capsys.readouterr().out

@@ -13,7 +13,8 @@ import numpy as np
 import pytest
 
 from labhelpers import methods, numerics
-from labhelpers.runs import Run, RunSpec
+from labhelpers.runs import Run
+from labhelpers.spec import RunSpec
 from labhelpers.tools import same_numbers
 
 PACKAGE = Path(numerics.__file__).parent
@@ -56,12 +57,13 @@ def status_in_copy(tmp_path: Path, run: Path, edits: list[tuple[str, str, str]])
     return done.stdout.strip().splitlines()[-1]
 
 
+@pytest.mark.slow
 def test_edited_words_and_run_lists_keep_runs_current(tmp_path, tiny_run):
     edits = [
         ("data.py", "To fix it, do one of these:", "Any one of these fixes it:"),  # a message
         ("callbacks.py", 'description="iterations"', 'description="steps"'),  # a widget label
         ("callbacks.py", 'print(f"{done} iterations in', 'print(f"{done} steps in'),  # a log
-        ("runs.py", "SEEDS = (1, 2, 3)", "SEEDS = (1, 2)"),  # the list of course runs
+        ("course.py", "SEEDS = (1, 2, 3)", "SEEDS = (1, 2)"),  # the list of course runs
         ("session.py", "holds a complete run of", "has a finished run of"),
     ]
     assert status_in_copy(tmp_path, tiny_run, edits) == "complete"
@@ -106,6 +108,7 @@ def test_the_reference_is_of_the_current_numerics_versions(reference):
     ), "bumped a numerics version? Record its numbers: wgan-lab-numbers --record"
 
 
+@pytest.mark.slow
 def test_the_code_computes_the_reference_numbers(reference, numbers):
     """Exact on the machine that recorded them; within the measured tolerance elsewhere;
     where no tolerance was measured for this machine, the reason is shown (pytest -rs)."""
@@ -115,6 +118,7 @@ def test_the_code_computes_the_reference_numbers(reference, numbers):
         pytest.skip(mode)
 
 
+@pytest.mark.slow
 def test_a_small_change_to_training_is_caught_in_both_modes(reference, monkeypatch):
     """RMSprop 5e-5 -> 6e-5: caught on the recording machine and on any other."""
 

@@ -20,6 +20,7 @@ def changed(before, model):
     return all(not np.array_equal(a, b) for a, b in zip(before, after) if a.size > 1)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("method", list(METHODS))
 def test_both_networks_learn_in_bfloat16_with_float32_losses(method, sevens):
     lh.set_seed(3)
@@ -58,6 +59,7 @@ def test_bfloat16_generator_saves_as_float32_and_loads_back_identically(tmp_path
     assert np.abs(out - mixed).max() < 0.05  # bfloat16 rounding only
 
 
+@pytest.mark.slow
 def test_bfloat16_run_writes_grids_that_are_not_blank(tmp_path, sevens):
     result = lh.train(
         "wgan",

@@ -42,6 +42,7 @@ def test_frechet_distance_of_identical_gaussians_is_zero():
     assert frechet_distance(x, x + 2) == pytest.approx(4 * 8, rel=1e-6)  # only the means differ
 
 
+@pytest.mark.slow
 def test_real_vs_real_small_noise_large_single_image_worse(classifier, real):
     train, test, _ = real
     f_train = features(classifier, train[:2000])
@@ -55,6 +56,7 @@ def test_real_vs_real_small_noise_large_single_image_worse(classifier, real):
     assert collapse_score > 5 * real_vs_real
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", DISTURBANCES)
 def test_score_rises_monotonically_as_real_sevens_are_disturbed(kind, classifier, sevens):
     """The FID paper's validation (Heusel et al., 2017), on small sizes: 400 training
@@ -68,6 +70,7 @@ def test_score_rises_monotonically_as_real_sevens_are_disturbed(kind, classifier
     assert scores[0] == pytest.approx(real_floor(classifier, reference, 7, n=400))
 
 
+@pytest.mark.slow
 def test_score_rises_as_samples_lose_variety(classifier, sevens):
     """Mode collapse without a bad image: 400 real sevens drawn from fewer and fewer
     distinct ones (400, 200, 50, 10). Same sample size everywhere."""

@@ -1,10 +1,12 @@
 """A class can share one read-only folder of pre-trained runs: all four notebooks run
 against it with no error and without changing a file.
 
-In CI (quick mode) the test first fills a runs folder by running the notebooks once,
-then makes a copy read-only and runs them again. To check the full lesson against
-complete pre-trained runs (``make pretrain``), point ``WGAN_LAB_READONLY_RUNS`` at
-them: the test then runs the notebooks in full mode on a read-only copy (minutes).
+In quick mode it copies the runs that nbval made earlier in the same session (``make
+test`` runs the notebooks first) or, run on its own, fills a folder by running the
+notebooks once; then it makes the copy read-only and runs them against it. To check the
+full lesson against complete pre-trained runs (``make pretrain``), point
+``WGAN_LAB_READONLY_RUNS`` at them: the test then runs the notebooks in full mode on a
+read-only copy (minutes).
 """
 
 import os
@@ -13,6 +15,7 @@ import stat
 from pathlib import Path
 
 import nbformat
+import pytest
 from nbclient import NotebookClient
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
@@ -41,14 +44,26 @@ def set_writable(folder: Path, writable: bool) -> None:
         path.chmod(mode | stat.S_IWUSR if writable else mode & ~bits)
 
 
-def test_notebooks_run_against_a_read_only_runs_folder(tmp_path, monkeypatch, snapshot):
+# What quick-mode notebooks write under the runs folder: the runs (quick/) and the
+# quality score's classifier.
+QUICK_PARTS = ("quick", "classifier")
+
+
+@pytest.mark.slow
+def test_notebooks_run_against_a_read_only_runs_folder(
+    tmp_path, monkeypatch, snapshot, nbval_filled_runs
+):
     complete = os.environ.get("WGAN_LAB_READONLY_RUNS")
     shared = tmp_path / "runs"
     if complete:  # full mode on a copy of complete pre-trained runs
         monkeypatch.delenv("WGAN_LAB_QUICK", raising=False)
         shutil.copytree(complete, shared)
         monkeypatch.setenv("WGAN_LAB_RUNS", str(shared))
-    else:  # quick mode: fill the folder first
+    elif nbval_filled_runs is not None:  # quick mode: the runs nbval just made
+        for part in QUICK_PARTS:
+            shutil.copytree(nbval_filled_runs / part, shared / part)
+        monkeypatch.setenv("WGAN_LAB_RUNS", str(shared))
+    else:  # quick mode on its own: fill the folder first
         monkeypatch.setenv("WGAN_LAB_QUICK", "1")
         monkeypatch.setenv("WGAN_LAB_RUNS", str(shared))
         run_all(shared)

@@ -10,7 +10,9 @@ import numpy as np
 import pytest
 
 import labhelpers as lh
-from labhelpers.runs import COURSE_RUNS, Run, RunInUse, RunSpec, identity_of
+from labhelpers.course import COURSE_RUNS
+from labhelpers.runs import Run, RunInUse
+from labhelpers.spec import RunSpec, identity_of
 
 ROOT = Path(__file__).resolve().parents[1]
 TINY = dict(batch_size=16, steps_per_epoch=3, progress="none")
@@ -51,6 +53,7 @@ def test_runs_saved_before_specs_keep_their_identity():
     assert identity_of({**legacy, "n_critic": 2}) != RunSpec("wgan").identity()
 
 
+@pytest.mark.slow
 def test_loading_a_complete_run_writes_nothing(tmp_path, sevens, snapshot):
     out = tmp_path / "run"
     lh.train("wgan", out, images=sevens, iterations=3, **TINY)
@@ -78,6 +81,7 @@ with Run(sys.argv[1]).lock():
 """
 
 
+@pytest.mark.slow
 def test_a_second_process_training_into_the_same_folder_gets_one_clear_line(tmp_path, sevens):
     out = tmp_path / "run"
     holder = subprocess.Popen(
@@ -96,6 +100,7 @@ def test_a_second_process_training_into_the_same_folder_gets_one_clear_line(tmp_
     assert lh.train("wgan", out, images=sevens, iterations=3, **TINY).trained == 3
 
 
+@pytest.mark.slow
 def test_tensorboard_logs_losses_estimates_and_grids(tmp_path, sevens):
     import tensorflow as tf
 
@@ -128,6 +133,7 @@ def test_tensorboard_logs_losses_estimates_and_grids(tmp_path, sevens):
     assert [s for s, _ in scalars["estimate/heldout"]] == images == [3, 6]  # per epoch
 
 
+@pytest.mark.slow
 def test_import_is_lazy():
     code = (
         "import sys, labhelpers; "
@@ -182,7 +188,7 @@ def test_interrupted_write_keeps_the_old_file(tmp_path):
 
 
 def test_new_settings_leave_older_runs_their_identity():
-    from labhelpers.runs import RunSpec, identity_of
+    from labhelpers.spec import RunSpec, identity_of
 
     lab = RunSpec("wgan")
     assert "warmup" not in lab.identity() and "beta_1" not in lab.identity()

@@ -33,6 +33,7 @@ class InterruptAt(keras.callbacks.Callback):
             raise KeyboardInterrupt
 
 
+@pytest.mark.slow
 def test_interrupted_run_resumes_without_gap_or_duplicate_and_fresh_starts_over(tmp_path, sevens):
     out = tmp_path / "run"
     with pytest.raises(KeyboardInterrupt):
@@ -71,6 +72,7 @@ class PoisonCritic(keras.callbacks.Callback):
             dense.kernel.assign(dense.kernel * np.nan)
 
 
+@pytest.mark.slow
 def test_non_finite_loss_stops_and_keeps_last_good_epoch(tmp_path, sevens):
     out = tmp_path / "run"
     with pytest.raises(TrainingDiverged, match="iteration 5.*learning rate"):
@@ -125,6 +127,7 @@ def test_cli_bad_argument_in_a_real_process():
     assert done.stderr.count("error") == 1 and "Traceback" not in done.stderr
 
 
+@pytest.mark.slow
 def test_cli_tiny_real_run(tmp_path):
     out = tmp_path / "cli"
     done = cli("gan", "--out", str(out), "--iterations", "4", "--batch-size", "16")
@@ -151,6 +154,7 @@ def _one_epoch(out, sevens, method="wgan"):
     return train(method, out, images=sevens, iterations=3, **TINY)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "file, damage",
     [
@@ -188,6 +192,7 @@ def test_out_naming_a_file_is_one_line_and_exit_2(tmp_path, capsys):
     assert existing.read_text() == "mine"
 
 
+@pytest.mark.slow
 def test_state_of_other_models_is_refused(tmp_path, sevens):
     out = tmp_path / "run"
     _one_epoch(out, sevens)
@@ -209,6 +214,7 @@ def test_cli_lists_the_registry(capsys):
     assert capsys.readouterr().out.split() == list(METHODS)
 
 
+@pytest.mark.slow
 def test_wgan_runs_log_the_estimate_on_training_and_heldout_images(tmp_path, sevens):
     from labhelpers import load_mnist
 
@@ -224,6 +230,7 @@ def test_wgan_runs_log_the_estimate_on_training_and_heldout_images(tmp_path, sev
     assert np.all(np.diff(seconds) > 0) and seconds[0] > 0  # training time, carried over resumes
 
 
+@pytest.mark.slow
 def test_gan_runs_log_the_jensen_shannon_estimate(tmp_path, sevens):
     from labhelpers import load_mnist
 

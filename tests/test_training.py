@@ -31,6 +31,7 @@ def changed(before, model):
     return all(not np.array_equal(a, b) for a, b in zip(before, model.get_weights()) if a.size > 1)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("method", list(METHODS))
 def test_both_networks_learn_and_critic_separates(method, sevens):
     set_seed(3)
@@ -82,6 +83,7 @@ def test_one_iteration_is_n_critic_critic_updates_and_one_generator_update(seven
     assert int(trainer.generator_optimizer.iterations) == 2
 
 
+@pytest.mark.slow
 def test_same_seed_same_run(tmp_path, sevens):
     runs = [
         train(
@@ -121,6 +123,7 @@ def test_the_warm_up_follows_the_authors_schedule():
     assert critic_updates(0, 5, False) == 5
 
 
+@pytest.mark.slow
 def test_a_warm_up_run_makes_100_critic_updates_in_early_iterations(tmp_path, sevens):
     result = train(
         "wgan",

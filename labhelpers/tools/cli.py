@@ -21,6 +21,7 @@ import sys
 from ..methods import METHODS
 from ..precision import PRECISIONS
 from ..settings import REFERENCE_BATCH_SIZE, REFERENCE_ITERATIONS, REFERENCE_STEPS_PER_EPOCH
+from ..spec import RunSpec
 
 
 def _positive(text: str) -> int:
@@ -144,8 +145,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         (args.epochs or REFERENCE_ITERATIONS // REFERENCE_STEPS_PER_EPOCH)
         * REFERENCE_STEPS_PER_EPOCH
     )
-    from ..runs import RunSpec  # loads TensorFlow: only once --help has had its chance
-
     try:  # RunSpec checks the settings, once for every way of starting a run
         args.spec = RunSpec(
             args.method,

@@ -1,6 +1,6 @@
 """``wgan-lab-pretrain`` (``make pretrain``): train every run the notebooks load.
 
-Trains each run of :data:`labhelpers.runs.COURSE_RUNS` into ``runs/<name>`` (float32), then
+Trains each run of :data:`labhelpers.course.COURSE_RUNS` into ``runs/<name>`` (float32), then
 the 2-D experiments (:mod:`labhelpers.study.exact2d`, ``runs/exact2d``), and records their
 wall seconds in ``runs/pretrain_times.json``. Complete, current runs are skipped, interrupted
 ones carry on, stale ones start afresh. ``--status`` prints :func:`stale_runs` (exit code 1
@@ -16,8 +16,9 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+from ..course import COURSE_RUNS
 from ..files import atomic_write
-from ..runs import COURSE_RUNS, Run
+from ..runs import Run
 from ..settings import runs_root
 
 
