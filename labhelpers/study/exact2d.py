@@ -90,11 +90,19 @@ def _mlp_weights(rng: np.random.Generator, sizes: list[int], seeds: int) -> list
 
 
 class StackedMLP:
-    """An MLP of :data:`HIDDEN` ReLU layers for each of several seeds at once: input
+    """An MLP of ``hidden`` ReLU layers for each of several seeds at once: input
     ``(seeds, batch, d_in)``, output ``(seeds, batch, d_out)``."""
 
-    def __init__(self, d_in: int, d_out: int, seeds: tuple[int, ...], width: int, salt: int):
-        sizes = [d_in, *[width] * HIDDEN, d_out]
+    def __init__(
+        self,
+        d_in: int,
+        d_out: int,
+        seeds: tuple[int, ...],
+        width: int,
+        salt: int,
+        hidden: int = HIDDEN,
+    ):
+        sizes = [d_in, *[width] * hidden, d_out]
         per_seed = [
             _mlp_weights(np.random.default_rng([s, salt]), sizes, 1) for s in seeds
         ]  # each seed's weights from its own generator, whatever else is stacked with it
