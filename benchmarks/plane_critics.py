@@ -5,9 +5,10 @@
 
 1. Fig. 1a (§3.1): critics against real data + N(0, 1), clipping (RMSprop 5e-5, c 0.01)
    against the penalty (Adam 1e-4, betas 0.5/0.9, lambda 0.1), 3 seeds: the estimate's
-   convergence, the exact W1, the share of each critic a quadratic explains.
-2. Proposition 1: penalty critics (lambda 10 and 0.1) against the same fixed generator:
-   gradient norm and direction on optimally coupled pairs against random pairs.
+   convergence, the exact W1, and how much of W1 each critic's shape reaches
+   (estimate / (largest slope x W1); 1 for an optimal critic).
+2. Proposition 1: penalty critics with the paper's lambda 10 against the same fixed
+   generator: gradient norm and direction on optimally coupled pairs against random pairs.
 3. Fig. 1b left (§3.2): WGAN on the Swiss roll with 12-layer ReLU MLPs, clipping at
    0.1, 0.01, 0.001 against the penalty: gradient norms per layer, decades per layer.
 """
@@ -31,7 +32,7 @@ from labhelpers.study.stats import t_interval  # noqa: E402
 
 def interval(values) -> str:
     mean, (lo, hi) = t_interval(values)
-    return f"{mean:.3f} [{lo:.3f}, {hi:.3f}]"
+    return f"{mean:.3g} [{lo:.3g}, {hi:.3g}]"
 
 
 def value_surfaces(args, out: Path) -> dict:
@@ -41,21 +42,20 @@ def value_surfaces(args, out: Path) -> dict:
         for row, kind in enumerate(c.KINDS):
             t0 = time.perf_counter()
             r = c.fixed_generator_critics(data, kind, args.steps, width=args.width)
-            points = np.concatenate([r["real"], r["fake"]])
-            values = c.critic_values(r["critic"], points)
-            share = [c.quadratic_share(v, points) for v in values]
             est = r["estimate"]
-            quarter = est[:, -1] - est[:, int(0.75 * (est.shape[1] - 1))]
+            share = c.shape_share(est[:, -1], c.largest_slope(r["critic"]), r["w1"])
+            # how much of the final estimate the last quarter of the updates added
+            quarter = 1 - est[:, int(0.75 * (est.shape[1] - 1))] / est[:, -1]
             results[f"{data}/{kind}"] = {
                 "w1": r["w1"],
                 "estimate": est[:, -1].tolist(),
                 "change_last_quarter": quarter.tolist(),
-                "quadratic_share": share,
+                "shape_share": share.tolist(),
                 "seconds": time.perf_counter() - t0,
             }
             print(
                 f"{data:12s} {kind:7s} estimate {interval(est[:, -1])} (W1 {r['w1']:.3f}; "
-                f"last quarter moved it {interval(quarter)}); quadratic share "
+                f"last quarter added {interval(quarter)} of it); shape share "
                 f"{interval(share)}; {time.perf_counter() - t0:.0f} s",
                 flush=True,
             )
@@ -81,9 +81,11 @@ def value_surfaces(args, out: Path) -> dict:
 
 def proposition_1(args) -> dict:
     results = {}
-    for lam in (10.0, c.TOY_LAMBDA):
+    for lam in (10.0,):
         for data in c.PLANE_DATA:
             r = c.fixed_generator_critics(data, "penalty", args.steps, width=args.width, lam=lam)
+            est = r["estimate"]
+            share = c.shape_share(est[:, -1], c.largest_slope(r["critic"]), r["w1"])
             rng = np.random.default_rng(0)
             found = [
                 c.coupling_check(c.critic_gradient(r["critic"], i), r["real"][:1024],
@@ -95,9 +97,15 @@ def proposition_1(args) -> dict:
                 for pair in ("coupled", "random")
                 for what in ("norm", "cosine")
             }
-            results[f"{data}/lambda{lam:g}"] = {**row, "w1": r["w1"]}
+            results[f"{data}/lambda{lam:g}"] = {
+                **row,
+                "w1": r["w1"],
+                "estimate": est[:, -1].tolist(),
+                "shape_share": share.tolist(),
+            }
             print(
-                f"lambda {lam:<4g} {data:12s} W1 {r['w1']:.3f}; coupled: norm "
+                f"lambda {lam:<4g} {data:12s} estimate {interval(est[:, -1])} (W1 {r['w1']:.3f}), "
+                f"shape share {interval(share)}; coupled: norm "
                 f"{interval(row['coupled_norm'])}, cosine {interval(row['coupled_cosine'])}; "
                 f"random: cosine {interval(row['random_cosine'])}",
                 flush=True,

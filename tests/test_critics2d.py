@@ -22,11 +22,18 @@ def test_the_three_plane_datasets_and_a_clear_error():
         c.sample("moons", 10, rng)
 
 
-def test_quadratic_share_is_one_for_a_quadratic_and_low_for_a_wiggle():
-    points = np.random.default_rng(0).uniform(-2, 2, size=(2000, 2))
-    x, y = points.T
-    assert c.quadratic_share(1 + x - 2 * y + 0.5 * x * y - y * y, points) > 1 - 1e-9
-    assert c.quadratic_share(np.sin(4 * x) * np.cos(3 * y), points) < 0.1
+def test_shape_share_is_one_for_the_optimal_critic_of_a_translation_and_less_otherwise():
+    rng = np.random.default_rng(0)
+    real = rng.normal(size=(300, 2)).astype("float32")
+    fake = real[rng.permutation(300)] + np.float32([3.0, 0.0])  # W1 = 3: f(x) = -x1 is optimal
+    w1 = c.exact_w1(real, fake)
+    assert w1 == pytest.approx(3.0, rel=1e-4)
+    for scale in (0.01, 1.0, 7.0):  # any scale of the optimal critic: share 1
+        gap = scale * (np.mean(-real[:, 0]) - np.mean(-fake[:, 0]))
+        assert c.shape_share(gap, scale, w1) == pytest.approx(1.0, rel=1e-4)
+    tilted = np.float32([np.cos(1.0), np.sin(1.0)])  # a linear critic at 57 degrees: cos(1)
+    gap = np.mean(-real @ tilted) - np.mean(-fake @ tilted)
+    assert c.shape_share(gap, 1.0, w1) == pytest.approx(np.cos(1.0), rel=1e-3)
 
 
 def test_coupling_check_finds_the_direction_of_the_optimal_coupling():
@@ -50,6 +57,8 @@ def test_fixed_generator_critics_learn_and_clipping_holds():
     assert np.all(learned["estimate"][:, -1] > learned["estimate"][:, 0])  # the critic learns
     assert learned["w1"] > 0.5  # unit noise moves the data far
     clipped = c.fixed_generator_critics("Swiss roll", "clip", 20, seeds=(1,), width=16, clip=0.01)
+    slope = c.largest_slope(clipped["critic"], points=16)
+    assert slope.shape == (1,) and 0 < slope[0] < 16 * 16 * 16 * 0.01**4 * 2 * 1.01  # |W| <= c
     assert max(float(np.abs(v.numpy()).max()) for v in clipped["critic"].variables) <= 0.01
     assert c.value_surface(clipped["critic"], points=8).shape == (1, 8, 8)
     with pytest.raises(ValueError, match="kind must be one of"):

@@ -3,8 +3,8 @@ against weight clipping, at the settings of its toy code (``gan_toy.py``):
 
 * :func:`fixed_generator_critics` - critics trained against a "generator" held at the
   real data plus unit Gaussian noise (``FIXED_GENERATOR``; §3.1, Fig. 1a), with
-  :func:`value_surface` and :func:`quadratic_share` (how much of a critic a quadratic
-  explains: a quadratic critic sees only the first two moments);
+  :func:`value_surface` and :func:`shape_share` (how close a critic's shape comes to the
+  optimal one's, whatever its scale);
 * :func:`coupling_check` - Proposition 1 (§3, proof in Appendix A): on optimally coupled
   pairs the optimal critic's gradient has norm 1 and points from the fake point to its
   real partner;
@@ -168,21 +168,26 @@ def value_surface(critic, points: int = 128, extent: float = RANGE) -> np.ndarra
     return values.reshape(n, points, points)
 
 
-def _quadratic_features(points: np.ndarray) -> np.ndarray:
-    x, y = points[:, 0], points[:, 1]
-    return np.stack([np.ones_like(x), x, y, x * x, x * y, y * y], axis=1)
+def largest_slope(critic, extent: float = RANGE + 1, points: int = 256) -> np.ndarray:
+    """Each seed's largest input-gradient norm on a ``points`` x ``points`` grid over
+    [-extent, extent]^2: an estimate (from below) of the critic's Lipschitz constant there."""
+    axis = np.linspace(-extent, extent, points, dtype="float32")
+    xx, yy = np.meshgrid(axis, axis)
+    grid = np.stack([xx.ravel(), yy.ravel()], axis=1)
+    n = critic.variables[0].shape[0]
+    x = tf.constant(np.broadcast_to(grid, (n, len(grid), 2)))
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        total = tf.reduce_sum(critic(x))
+    return tf.reduce_max(tf.norm(tape.gradient(total, x), axis=-1), axis=-1).numpy()
 
 
-def quadratic_share(values: np.ndarray, points: np.ndarray) -> float:
-    """R^2 of the least-squares quadratic through ``values`` at ``points`` (n, 2): the share
-    of the critic's variation there that a quadratic explains. A quadratic critic's
-    estimate depends on the two distributions' means and covariances only."""
-    features = _quadratic_features(np.asarray(points, "float64"))
-    values = np.asarray(values, "float64")
-    coef, *_ = np.linalg.lstsq(features, values, rcond=None)
-    residual = values - features @ coef
-    spread = np.sum((values - values.mean()) ** 2)
-    return float(1.0 - np.sum(residual**2) / spread) if spread > 0 else 1.0
+def shape_share(estimate: np.ndarray, slope: np.ndarray, w1: float) -> np.ndarray:
+    """estimate / (slope x W1): the share of the distance W1 that a critic's *shape* reaches.
+    By the Kantorovich-Rubinstein duality a critic f with Lipschitz constant K has
+    E f(real) - E f(fake) <= K W1, with equality for an optimal critic, so this is at most
+    1 (when ``slope`` is K) and 1 for the optimum, whatever the critic's scale."""
+    return np.asarray(estimate) / (np.asarray(slope) * w1)
 
 
 def critic_values(critic, points: np.ndarray) -> np.ndarray:
