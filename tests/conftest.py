@@ -52,13 +52,21 @@ COURSE = ("01_train_wgan", "02_inference_wgan", "03_wgan_gp", "04_gan_vs_wgan")
 _nbval = {"passed": set(), "failed": set()}
 
 
-def pytest_runtest_logreport(report):
-    """Note which notebooks nbval ran in this session, and whether every cell passed."""
-    notebook = Path(report.fspath).stem if str(report.fspath).endswith(".ipynb") else None
-    if notebook and report.failed:
-        _nbval["failed"].add(notebook)
-    elif notebook and report.when == "call" and report.passed:
-        _nbval["passed"].add(notebook)
+class _NbvalWatcher:
+    """Notes which notebooks nbval ran in this session, and whether every cell passed. A
+    plugin, not a conftest hook: conftest hooks see only the items under their folder."""
+
+    @staticmethod
+    def pytest_runtest_logreport(report):
+        notebook = Path(report.fspath).stem if str(report.fspath).endswith(".ipynb") else None
+        if notebook and report.failed:
+            _nbval["failed"].add(notebook)
+        elif notebook and report.when == "call" and report.passed:
+            _nbval["passed"].add(notebook)
+
+
+def pytest_configure(config):
+    config.pluginmanager.register(_NbvalWatcher(), "wgan-lab-nbval-watcher")
 
 
 @pytest.fixture
