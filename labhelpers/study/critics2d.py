@@ -24,7 +24,7 @@ import numpy as np
 import tensorflow as tf
 
 from ..methods import get_method
-from .exact2d import StackedMLP, exact_w1
+from .exact2d import StackedMLP, clip_all, exact_w1, gradient_penalty
 from .toy import DATASETS
 
 WIDTH = 512  # gan_toy.py's DIM
@@ -64,26 +64,14 @@ def _optimizer(kind: str):
     return get_method("wgan" if kind == "clip" else "wgan-gp").optimizer.build()
 
 
-def _penalty(critic, real: tf.Tensor, fake: tf.Tensor) -> tf.Tensor:
-    """Per seed: mean (||grad D(x_hat)|| - 1)^2 at uniform interpolates (Algorithm 1)."""
-    alpha = tf.random.uniform(tf.concat([tf.shape(real)[:-1], [1]], 0))
-    x_hat = alpha * real + (1.0 - alpha) * fake
-    with tf.GradientTape() as tape:
-        tape.watch(x_hat)
-        scores = critic(x_hat)
-    norms = tf.norm(tape.gradient(scores, x_hat), axis=-1)
-    return tf.reduce_mean(tf.square(norms - 1.0), -1)
-
-
 def _critic_step(critic, opt, kind, real, fake, clip, lam):
     with tf.GradientTape() as tape:
         gap = tf.reduce_mean(critic(real)[..., 0], -1) - tf.reduce_mean(critic(fake)[..., 0], -1)
-        loss = -gap + (lam * _penalty(critic, real, fake) if kind == "penalty" else 0.0)
+        loss = -gap + (lam * gradient_penalty(critic, real, fake) if kind == "penalty" else 0.0)
         total = tf.reduce_sum(loss)  # seeds add up: each one's gradient is its own
     opt.apply_gradients(zip(tape.gradient(total, critic.variables), critic.variables))
     if kind == "clip":
-        for v in critic.variables:
-            v.assign(tf.clip_by_value(v, -clip, clip))
+        clip_all(critic.variables, clip)
 
 
 # -- Fig. 1a: critics trained against a fixed "generator" ------------------------------------
@@ -131,13 +119,10 @@ def fixed_generator_critics(
             )
 
     def estimate() -> np.ndarray:
-        d_real = critic(tf.constant(np.broadcast_to(real_eval, (n, n_eval, 2))))
-        d_fake = critic(tf.constant(np.broadcast_to(fake_eval, (n, n_eval, 2))))
-        return (tf.reduce_mean(d_real[..., 0], -1) - tf.reduce_mean(d_fake[..., 0], -1)).numpy()
+        return critic_values(critic, real_eval).mean(-1) - critic_values(critic, fake_eval).mean(-1)
 
     if kind == "clip":
-        for v in critic.variables:
-            v.assign(tf.clip_by_value(v, -clip, clip))
+        clip_all(critic.variables, clip)
     done, logged, estimates = 0, [0], [estimate()]
     while done < steps:
         k = min(log_every, steps - done)
@@ -157,29 +142,43 @@ def fixed_generator_critics(
     }
 
 
+def _grid(extent: float, points: int) -> np.ndarray:
+    """The ``points`` x ``points`` grid over [-extent, extent]^2, (points^2, 2), row by row."""
+    axis = np.linspace(-extent, extent, points, dtype="float32")
+    xx, yy = np.meshgrid(axis, axis)
+    return np.stack([xx.ravel(), yy.ravel()], axis=1)
+
+
+def _for_every_seed(critic, points: np.ndarray) -> tf.Tensor:
+    """``points`` (n, 2) repeated for each seed of a stacked critic: (seeds, n, 2)."""
+    n = critic.variables[0].shape[0]
+    return tf.constant(np.broadcast_to(np.asarray(points, "float32"), (n, *points.shape)))
+
+
+def critic_values(critic, points: np.ndarray) -> np.ndarray:
+    """Each seed's critic at ``points`` (n, 2): shape (seeds, n)."""
+    return critic(_for_every_seed(critic, points))[..., 0].numpy()
+
+
+def input_gradients(critic, points: np.ndarray) -> np.ndarray:
+    """Each seed's input gradient at ``points`` (n, 2): shape (seeds, n, 2)."""
+    x = _for_every_seed(critic, points)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        total = tf.reduce_sum(critic(x))
+    return tape.gradient(total, x).numpy()
+
+
 def value_surface(critic, points: int = 128, extent: float = RANGE) -> np.ndarray:
     """Each seed's critic on a ``points`` x ``points`` grid over [-extent, extent]^2:
     shape (seeds, points, points), rows along the second coordinate (as ``imshow``)."""
-    axis = np.linspace(-extent, extent, points, dtype="float32")
-    xx, yy = np.meshgrid(axis, axis)
-    grid = np.stack([xx.ravel(), yy.ravel()], axis=1)
-    n = critic.variables[0].shape[0]
-    values = critic(tf.constant(np.broadcast_to(grid, (n, len(grid), 2))))[..., 0].numpy()
-    return values.reshape(n, points, points)
+    return critic_values(critic, _grid(extent, points)).reshape(-1, points, points)
 
 
 def largest_slope(critic, extent: float = RANGE + 1, points: int = 256) -> np.ndarray:
     """Each seed's largest input-gradient norm on a ``points`` x ``points`` grid over
     [-extent, extent]^2: an estimate (from below) of the critic's Lipschitz constant there."""
-    axis = np.linspace(-extent, extent, points, dtype="float32")
-    xx, yy = np.meshgrid(axis, axis)
-    grid = np.stack([xx.ravel(), yy.ravel()], axis=1)
-    n = critic.variables[0].shape[0]
-    x = tf.constant(np.broadcast_to(grid, (n, len(grid), 2)))
-    with tf.GradientTape() as tape:
-        tape.watch(x)
-        total = tf.reduce_sum(critic(x))
-    return tf.reduce_max(tf.norm(tape.gradient(total, x), axis=-1), axis=-1).numpy()
+    return np.linalg.norm(input_gradients(critic, _grid(extent, points)), axis=-1).max(-1)
 
 
 def shape_share(estimate: np.ndarray, slope: np.ndarray, w1: float) -> np.ndarray:
@@ -188,12 +187,6 @@ def shape_share(estimate: np.ndarray, slope: np.ndarray, w1: float) -> np.ndarra
     E f(real) - E f(fake) <= K W1, with equality for an optimal critic, so this is at most
     1 (when ``slope`` is K) and 1 for the optimum, whatever the critic's scale."""
     return np.asarray(estimate) / (np.asarray(slope) * w1)
-
-
-def critic_values(critic, points: np.ndarray) -> np.ndarray:
-    """Each seed's critic at ``points`` (n, 2): shape (seeds, n)."""
-    n = critic.variables[0].shape[0]
-    return critic(tf.constant(np.broadcast_to(points, (n, *points.shape))))[..., 0].numpy()
 
 
 # -- Proposition 1 -------------------------------------------------------------------
@@ -236,16 +229,7 @@ def coupling_check(
 
 def critic_gradient(critic, seed_index: int) -> Callable[[np.ndarray], np.ndarray]:
     """The input gradient of one seed's critic, as :func:`coupling_check` takes it."""
-
-    def gradient(points: np.ndarray) -> np.ndarray:
-        n = critic.variables[0].shape[0]
-        x = tf.constant(np.broadcast_to(points, (n, *points.shape)))
-        with tf.GradientTape() as tape:
-            tape.watch(x)
-            total = tf.reduce_sum(critic(x))
-        return tape.gradient(total, x)[seed_index].numpy()
-
-    return gradient
+    return lambda points: input_gradients(critic, points)[seed_index]
 
 
 # -- Fig. 1b (left): gradients through deep critics ---------------------------------------
@@ -320,8 +304,7 @@ def depth_gradients(
         return tf.stack(out, -1).numpy()
 
     if kind == "clip":
-        for v in critic.variables:
-            v.assign(tf.clip_by_value(v, -clip, clip))
+        clip_all(critic.variables, clip)
     logged, found = [], []
     for iteration in range(iterations):
         real = swiss_roll(n_critic * n * HALF, rng).reshape(n_critic, n, HALF, 2)

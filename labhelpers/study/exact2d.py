@@ -120,10 +120,23 @@ class StackedMLP:
         return x
 
 
-def clip_all(variables: list) -> None:
-    """The WGAN's constraint: every critic parameter clipped to ``[-CLIP, CLIP]``."""
+def clip_all(variables: list, bound: float = CLIP) -> None:
+    """The WGAN's constraint: every critic parameter clipped to ``[-bound, bound]``."""
     for v in variables:
-        v.assign(tf.clip_by_value(v, -CLIP, CLIP))
+        v.assign(tf.clip_by_value(v, -bound, bound))
+
+
+def gradient_penalty(critic, real: tf.Tensor, fake: tf.Tensor) -> tf.Tensor:
+    """Per seed: mean (||grad D(x_hat)|| - 1)^2 at interpolates with alpha ~ U[0, 1] per
+    point (WGAN-GP, Algorithm 1)."""
+    alpha = tf.random.uniform(tf.concat([tf.shape(real)[:-1], [1]], 0))
+    x_hat = alpha * real + (1.0 - alpha) * fake
+    with tf.GradientTape() as tape:
+        tape.watch(x_hat)
+        scores = critic(x_hat)
+    grads = tape.gradient(scores, x_hat)
+    norms = tf.sqrt(tf.reduce_sum(tf.square(grads), -1) + 1e-12)
+    return tf.reduce_mean(tf.square(norms - 1.0), -1)
 
 
 # -- the three methods, stacked ------------------------------------------------------------
@@ -155,14 +168,7 @@ def judge_terms(method: str, critic, real: tf.Tensor, fake: tf.Tensor):
     estimate = tf.reduce_mean(d_real, -1) - tf.reduce_mean(d_fake, -1)
     loss = -estimate
     if method == "wgan-gp":
-        alpha = tf.random.uniform(tf.concat([tf.shape(real)[:-1], [1]], 0))
-        x_hat = alpha * real + (1.0 - alpha) * fake
-        with tf.GradientTape() as tape:
-            tape.watch(x_hat)
-            scores = critic(x_hat)
-        grads = tape.gradient(scores, x_hat)
-        norms = tf.sqrt(tf.reduce_sum(tf.square(grads), -1) + 1e-12)
-        loss += GP_WEIGHT * tf.reduce_mean(tf.square(norms - 1.0), -1)
+        loss += GP_WEIGHT * gradient_penalty(critic, real, fake)
     return loss, estimate
 
 
